@@ -17,5 +17,6 @@
 //!   discovery, OpenAPI, handlers per verb, watch streaming, `Status` rendering.
 //! - `cli`: the `kplane` command line; `kplane serve` builds a server config and runs it.
 
+pub mod registry;
 pub mod storage;
 pub mod types;
