@@ -17,6 +17,9 @@
 //!   discovery, OpenAPI, handlers per verb, watch streaming, `Status` rendering.
 //! - `cli`: the `kplane` command line; `kplane serve` builds a server config and runs it.
 
+pub mod cli;
+pub mod controller;
 pub mod registry;
+pub mod server;
 pub mod storage;
 pub mod types;

@@ -4,3 +4,12 @@
 
 pub mod kind;
 pub mod schema;
+pub mod error;
+pub mod keys;
+pub mod meta;
+pub mod store;
+pub mod validation;
+pub mod patch;
+pub mod protobuf;
+pub mod selector;
+pub mod table;

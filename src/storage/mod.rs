@@ -185,6 +185,12 @@ impl WatchStream {
         }
         item
     }
+
+    /// True when no event is queued. A revision read *before* this returns true is safe
+    /// to report as a bookmark: every event up to it has been delivered.
+    pub fn is_idle(&self) -> bool {
+        self.queued.load(Ordering::Acquire) == 0
+    }
 }
 
 /// The sending side of a [`WatchStream`], kept by a backend.

@@ -1,1 +1,21 @@
+//! The one integration-test binary (all of `tests/it` compiles into it).
+//!
+//! Each test starts its own in-process server on port 0 in a temp dir (`common::TestServer`)
+//! and talks to it over real HTTPS with kube-rs clients — usually on two planes, to catch
+//! isolation bugs. Every wait is bounded by a timeout.
+//!
+//! - `crud`: create/get/update/patch/delete semantics and server-owned metadata.
+//! - `list_watch`: selectors, paging, watch events, bookmarks, expired revisions.
+//! - `namespaces`: system namespaces, namespace admission and deletion.
+//! - `isolation`: planes never see each other's objects, lists or watches.
+//! - `edges`: bad input, auth, discovery, content negotiation, protobuf bodies.
+//! - `durability`: restarts, and `kill -9` of the real binary during a write stream.
 
+mod common;
+
+mod crud;
+mod durability;
+mod edges;
+mod isolation;
+mod list_watch;
+mod namespaces;

@@ -7,6 +7,8 @@
 //! field names from the latter); never edit it by hand. It drives protobuf request decoding
 //! (`registry::protobuf`) and strategic merge patch (`registry::patch::strategic`).
 
+// One line per field reads better than rustfmt's layout; the generator owns the format.
+#[rustfmt::skip]
 mod generated;
 
 use std::collections::HashMap;
@@ -24,7 +26,9 @@ pub struct Message {
 pub struct Field {
     /// Protobuf field number.
     pub tag: u32,
-    /// JSON name (`generateName`, `podIPs`).
+    /// JSON name (`generateName`, `podIPs`). Empty for a Go embedded struct
+    /// (`json:",inline"`, e.g. `Volume.volumeSource`): its fields appear directly in the
+    /// parent's JSON object.
     pub json: &'static str,
     pub ty: FieldType,
     pub cardinality: Cardinality,
@@ -67,8 +71,17 @@ pub enum Cardinality {
 }
 
 impl Message {
+    /// The field holding this JSON key, looking through inlined embedded structs (so
+    /// `Volume`'s `configMap` is found in `VolumeSource`).
     pub fn field_by_json(&self, json: &str) -> Option<&'static Field> {
-        self.fields.iter().find(|f| f.json == json)
+        if json.is_empty() {
+            return None;
+        }
+        self.fields.iter().find_map(|f| match (f.json, f.ty) {
+            ("", FieldType::Message(inner)) => message(inner)?.field_by_json(json),
+            (name, _) if name == json => Some(f),
+            _ => None,
+        })
     }
 
     pub fn field_by_tag(&self, tag: u32) -> Option<&'static Field> {

@@ -1,0 +1,16 @@
+//! In-process controllers: small reconcile loops that run inside `kplane serve` and act
+//! through the registry, never around it. Uses `registry`; never `server` or `cli`.
+
+pub mod namespace;
+
+use std::sync::Arc;
+
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use crate::registry::store::Registry;
+
+/// Starts every controller; each ends when `shutdown` flips to true.
+pub fn spawn_all(registry: Arc<Registry>, shutdown: watch::Receiver<bool>) -> Vec<JoinHandle<()>> {
+    vec![tokio::spawn(namespace::run(registry, shutdown))]
+}

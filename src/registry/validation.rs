@@ -1,0 +1,236 @@
+//! Turning a decoded request body into an object the store may write: type and kind checks,
+//! unknown-field handling (`fieldValidation`), and name rules.
+
+use serde_json::{Map, Value};
+
+use super::error::{ApiError, ApiResult, Cause};
+use super::kind::ResourceType;
+use super::meta;
+use crate::types::{validate_dns1123_label, validate_dns1123_subdomain, validate_path_segment_name};
+
+/// How to treat unknown fields (`?fieldValidation=`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum FieldValidation {
+    /// Reject the request, listing every unknown field (400).
+    Strict,
+    /// Drop unknown fields and say so in `Warning` headers (the server default).
+    #[default]
+    Warn,
+    /// Drop unknown fields silently.
+    Ignore,
+}
+
+impl FieldValidation {
+    pub fn parse(raw: Option<&str>) -> ApiResult<Self> {
+        match raw {
+            None | Some("") | Some("Warn") => Ok(Self::Warn),
+            Some("Strict") => Ok(Self::Strict),
+            Some("Ignore") => Ok(Self::Ignore),
+            Some(other) => Err(ApiError::bad_request(format!(
+                "fieldValidation parameter unsupported: {other}; valid values are Strict, Warn, Ignore"
+            ))),
+        }
+    }
+}
+
+/// A body ready for the store, and the warnings to send back.
+#[derive(Debug)]
+pub struct Prepared {
+    pub object: Value,
+    pub warnings: Vec<String>,
+}
+
+/// Checks `apiVersion`/`kind` against the URL (filling them in when absent, as upstream's
+/// decoder defaults them), then normalises a built-in kind through its typed struct.
+pub fn prepare_body(rt: &ResourceType, body: Value, validation: FieldValidation) -> ApiResult<Prepared> {
+    let Value::Object(mut map) = body else {
+        return Err(ApiError::bad_request(format!(
+            "the body of the request must be a JSON object of kind {}",
+            rt.kind
+        )));
+    };
+    check_type_meta(rt, &mut map)?;
+    let body = Value::Object(map);
+    let Some(builtin) = rt.builtin else {
+        return Ok(Prepared { object: body, warnings: vec![] });
+    };
+    let normalized = (builtin.normalize)(body.clone()).map_err(|err| {
+        ApiError::bad_request(format!(
+            "{} in version \"{}\" cannot be handled as a {}: {err}",
+            rt.kind, rt.version, rt.kind
+        ))
+    })?;
+    let mut unknown = Vec::new();
+    unknown_fields(&body, &normalized, "", &mut unknown);
+    let warnings = match validation {
+        FieldValidation::Strict if !unknown.is_empty() => {
+            let list: Vec<String> = unknown.iter().map(|f| format!("unknown field \"{f}\"")).collect();
+            return Err(ApiError::bad_request(format!("strict decoding error: {}", list.join(", "))));
+        }
+        FieldValidation::Warn => unknown.iter().map(|f| format!("unknown field \"{f}\"")).collect(),
+        _ => vec![],
+    };
+    Ok(Prepared { object: normalized, warnings })
+}
+
+fn check_type_meta(rt: &ResourceType, map: &mut Map<String, Value>) -> ApiResult<()> {
+    let expected_version = rt.api_version();
+    match map.get("apiVersion") {
+        None | Some(Value::Null) => {
+            map.insert("apiVersion".into(), Value::String(expected_version));
+        }
+        Some(Value::String(v)) if *v == expected_version => {}
+        Some(other) => {
+            return Err(ApiError::bad_request(format!(
+                "the API version in the data ({}) does not match the expected API version ({expected_version})",
+                other.as_str().unwrap_or("<not a string>")
+            )));
+        }
+    }
+    match map.get("kind") {
+        None | Some(Value::Null) => {
+            map.insert("kind".into(), Value::String(rt.kind.to_string()));
+        }
+        Some(Value::String(k)) if k == rt.kind.as_ref() => {}
+        Some(other) => {
+            return Err(ApiError::bad_request(format!(
+                "the kind in the data ({}) does not match the expected kind ({})",
+                other.as_str().unwrap_or("<not a string>"),
+                rt.kind
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Collects the dotted paths present (and non-null) in `original` but dropped by the typed
+/// round trip: the fields the kind does not know.
+fn unknown_fields(original: &Value, normalized: &Value, path: &str, out: &mut Vec<String>) {
+    match (original, normalized) {
+        (Value::Object(a), Value::Object(b)) => {
+            for (key, value) in a {
+                let child = if path.is_empty() { key.clone() } else { format!("{path}.{key}") };
+                match b.get(key) {
+                    Some(next) => unknown_fields(value, next, &child, out),
+                    None if value.is_null() => {}
+                    None => out.push(child),
+                }
+            }
+        }
+        (Value::Array(a), Value::Array(b)) => {
+            for (i, (x, y)) in a.iter().zip(b).enumerate() {
+                unknown_fields(x, y, &format!("{path}[{i}]"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Validates `metadata.name` by the rule of the kind (upstream's per-strategy choice).
+pub fn validate_name(rt: &ResourceType, name: &str) -> Result<(), Cause> {
+    let rule: fn(&str) -> Result<(), String> = match (rt.group.as_ref(), rt.plural.as_ref()) {
+        ("", "namespaces" | "services") => validate_dns1123_label,
+        ("rbac.authorization.k8s.io", _) => validate_path_segment_name,
+        ("apiextensions.k8s.io", "customresourcedefinitions") => validate_dns1123_subdomain,
+        _ if rt.builtin.is_none() => validate_path_segment_name,
+        _ => validate_dns1123_subdomain,
+    };
+    rule(name).and_then(|()| validate_path_segment_name(name)).map_err(|msg| Cause::invalid("metadata.name", name, &msg))
+}
+
+/// Rules for labels, annotations and generateName that apply to every kind.
+pub fn validate_metadata(rt: &ResourceType, object: &Value) -> Vec<Cause> {
+    let mut causes = Vec::new();
+    if let Some(name) = meta::name(object)
+        && let Err(cause) = validate_name(rt, name)
+    {
+        causes.push(cause);
+    }
+    let meta = meta::metadata(object);
+    for field in ["labels", "annotations"] {
+        if let Some(map) = meta.and_then(|m| m.get(field)).and_then(Value::as_object) {
+            for (key, value) in map {
+                if !value.is_string() {
+                    causes.push(Cause::invalid(&format!("metadata.{field}"), key, "values must be strings"));
+                }
+            }
+        }
+    }
+    let annotation_bytes: usize = meta
+        .and_then(|m| m.get("annotations"))
+        .and_then(Value::as_object)
+        .map(|m| m.iter().map(|(k, v)| k.len() + v.as_str().map_or(0, str::len)).sum())
+        .unwrap_or(0);
+    // Upstream's TotalAnnotationSizeLimitB: 256 KiB.
+    if annotation_bytes > 256 * 1024 {
+        causes.push(Cause {
+            reason: "FieldValueTooLong".into(),
+            message: "Too long: must have at most 262144 bytes".into(),
+            field: "metadata.annotations".into(),
+        });
+    }
+    causes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::registry::kind::KindTable;
+    use serde_json::json;
+
+    fn configmaps() -> &'static ResourceType {
+        KindTable::builtin().lookup("", "v1", "configmaps").unwrap()
+    }
+
+    #[test]
+    fn missing_type_meta_is_filled_from_the_url() {
+        let out = prepare_body(configmaps(), json!({"metadata": {"name": "a"}}), FieldValidation::Strict).unwrap();
+        assert_eq!(out.object["apiVersion"], "v1");
+        assert_eq!(out.object["kind"], "ConfigMap");
+    }
+
+    #[test]
+    fn mismatched_type_meta_is_a_bad_request() {
+        let err = prepare_body(configmaps(), json!({"apiVersion": "v1", "kind": "Secret"}), FieldValidation::Warn)
+            .unwrap_err();
+        assert_eq!(err.code, 400);
+        let err = prepare_body(configmaps(), json!({"apiVersion": "apps/v1", "kind": "ConfigMap"}), FieldValidation::Warn)
+            .unwrap_err();
+        assert_eq!(err.code, 400);
+        let err = prepare_body(configmaps(), json!([1, 2]), FieldValidation::Warn).unwrap_err();
+        assert_eq!(err.code, 400);
+    }
+
+    #[test]
+    fn unknown_fields_follow_the_validation_mode() {
+        let body = json!({"metadata": {"name": "a", "bogus": 1}, "data": {"k": "v"}, "spec": {"x": 1}});
+        let err = prepare_body(configmaps(), body.clone(), FieldValidation::Strict).unwrap_err();
+        assert_eq!(err.code, 400);
+        assert!(err.message.contains("unknown field \"metadata.bogus\""), "{}", err.message);
+        assert!(err.message.contains("unknown field \"spec\""), "{}", err.message);
+        let warn = prepare_body(configmaps(), body.clone(), FieldValidation::Warn).unwrap();
+        assert_eq!(warn.warnings.len(), 2);
+        assert!(warn.object.get("spec").is_none());
+        let ignore = prepare_body(configmaps(), body, FieldValidation::Ignore).unwrap();
+        assert!(ignore.warnings.is_empty());
+    }
+
+    #[test]
+    fn wrongly_typed_fields_are_a_bad_request() {
+        let err = prepare_body(configmaps(), json!({"data": {"k": 1}}), FieldValidation::Ignore).unwrap_err();
+        assert_eq!(err.code, 400);
+        assert!(err.message.starts_with("ConfigMap in version \"v1\" cannot be handled as a ConfigMap"));
+    }
+
+    #[test]
+    fn names_follow_the_kind_rule() {
+        let table = KindTable::builtin();
+        let ns = table.lookup("", "v1", "namespaces").unwrap();
+        let role = table.lookup("rbac.authorization.k8s.io", "v1", "clusterroles").unwrap();
+        assert!(validate_name(configmaps(), "my.config").is_ok());
+        assert!(validate_name(ns, "my.ns").is_err());
+        assert!(validate_name(role, "system:controller:x").is_ok());
+        assert!(validate_name(configmaps(), "..").is_err());
+        assert!(validate_name(configmaps(), "Upper").is_err());
+    }
+}

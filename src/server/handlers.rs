@@ -1,0 +1,388 @@
+//! Request dispatch: plane scope and authentication at the edge, then one function per
+//! kind of path (discovery, OpenAPI, resources) and per verb.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use http_body_util::BodyExt;
+use serde_json::Value;
+
+use super::AppState;
+use super::discovery;
+use super::http::{self, Format, Offer, negotiate, respond};
+use super::openapi::OpenApiV3;
+use super::scope::{self, ApiPath, ResourcePath};
+use super::watch;
+use crate::registry::error::{ApiError, ApiResult};
+use crate::registry::store::{DeleteOptions, ListOptions, PatchType, Subresource, Target, WriteOptions, list_object};
+use crate::registry::selector::{FieldSelector, LabelSelector};
+use crate::registry::table::{self, IncludeObject};
+use crate::registry::validation::{FieldValidation, prepare_body};
+
+/// The one entry point: every request lands here.
+pub async fn handle(State(state): State<AppState>, request: Request) -> Response {
+    match dispatch(&state, request).await {
+        Ok(response) => response,
+        Err(err) => err.into_response(),
+    }
+}
+
+/// Query parameters, percent-decoded. A repeated key keeps its last value (clients never
+/// repeat the parameters read here).
+pub(super) struct Query(HashMap<String, String>);
+
+impl Query {
+    fn parse(raw: Option<&str>) -> Self {
+        Query(form_urlencoded::parse(raw.unwrap_or("").as_bytes()).into_owned().collect())
+    }
+
+    pub(super) fn get(&self, key: &str) -> Option<&str> {
+        self.0.get(key).map(String::as_str).filter(|v| !v.is_empty())
+    }
+
+    fn flag(&self, key: &str) -> bool {
+        matches!(self.get(key), Some("true" | "1"))
+    }
+}
+
+async fn dispatch(state: &AppState, request: Request) -> ApiResult<Response> {
+    let scoped = scope::parse(request.uri().path())?;
+    let query = Query::parse(request.uri().query());
+    let public = matches!(scoped.path, ApiPath::Health | ApiPath::Version);
+    let identity = state.auth.authenticate(request.headers())?;
+    if !public {
+        super::auth::authorize(&identity, &scoped.plane, request.uri().path())?;
+        state.registry.ensure_plane(&scoped.plane).await?;
+    }
+    let method = request.method().clone();
+    if !matches!(scoped.path, ApiPath::Resource(_)) && method != Method::GET && method != Method::HEAD {
+        return Err(ApiError::method_not_allowed(format!("the server does not allow this method on {}", request.uri().path())));
+    }
+    let headers = request.headers();
+    let plain = Offer::default();
+    let discovery_offer = Offer { aggregated_discovery: true, ..Offer::default() };
+    let table = state.registry.kinds();
+    match scoped.path {
+        ApiPath::Health => Ok((StatusCode::OK, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], "ok").into_response()),
+        ApiPath::Version => Ok(respond(StatusCode::OK, negotiate(headers, plain)?, &discovery::version(), &[])),
+        ApiPath::Root => Ok(respond(StatusCode::OK, negotiate(headers, plain)?, &discovery::root_paths(table), &[])),
+        ApiPath::CoreVersions => match negotiate(headers, discovery_offer)? {
+            Format::AggregatedDiscovery => Ok(aggregated(headers, &discovery::Aggregated::builtin().0)),
+            format => Ok(respond(StatusCode::OK, format, &discovery::core_versions(&state.address), &[])),
+        },
+        ApiPath::Groups => match negotiate(headers, discovery_offer)? {
+            Format::AggregatedDiscovery => Ok(aggregated(headers, &discovery::Aggregated::builtin().1)),
+            format => Ok(respond(StatusCode::OK, format, &discovery::groups(table), &[])),
+        },
+        ApiPath::Group { group } => {
+            let doc = discovery::group(table, &group).ok_or_else(|| ApiError::no_route(request.uri().path()))?;
+            Ok(respond(StatusCode::OK, negotiate(headers, plain)?, &doc, &[]))
+        }
+        ApiPath::Resources { group, version } => {
+            let doc = discovery::resource_list(table, &group, &version)
+                .ok_or_else(|| ApiError::no_route(request.uri().path()))?;
+            Ok(respond(StatusCode::OK, negotiate(headers, plain)?, &doc, &[]))
+        }
+        ApiPath::OpenApiIndex => Ok(raw_json(OpenApiV3::builtin().index_json().to_vec())),
+        ApiPath::OpenApiDocument { gv_path } => {
+            let (_, doc) = OpenApiV3::builtin()
+                .document(&gv_path)
+                .ok_or_else(|| ApiError::no_route(request.uri().path()))?;
+            Ok(raw_json(doc.to_vec()))
+        }
+        ApiPath::OpenApiV2 => Err(ApiError::no_route("/openapi/v2 is not served; use /openapi/v3")),
+        ApiPath::Resource(path) => resource(state, scoped.plane, path, query, request).await,
+    }
+}
+
+fn raw_json(body: Vec<u8>) -> Response {
+    let mut response = Response::new(Body::from(body));
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(http::JSON));
+    response
+}
+
+/// An aggregated discovery document, with its ETag (and 304 when the client has it).
+fn aggregated(headers: &HeaderMap, doc: &discovery::Aggregated) -> Response {
+    let etag = HeaderValue::from_str(&doc.etag).unwrap_or_else(|_| HeaderValue::from_static("\"\""));
+    let not_modified = headers.get(header::IF_NONE_MATCH).is_some_and(|v| v.as_bytes() == doc.etag.as_bytes());
+    let mut response = if not_modified {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        let mut response = Response::new(Body::from(doc.body.clone()));
+        response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(http::AGGREGATED_DISCOVERY));
+        response
+    };
+    let h = response.headers_mut();
+    h.insert(header::ETAG, etag);
+    h.insert(header::VARY, HeaderValue::from_static("Accept"));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("public"));
+    response
+}
+
+async fn read_body(request: Request) -> ApiResult<(HeaderMap, Bytes)> {
+    let (parts, body) = request.into_parts();
+    let limited = http_body_util::Limited::new(body, http::MAX_BODY_BYTES);
+    let bytes = limited.collect().await.map_err(|err| {
+        if err.downcast_ref::<http_body_util::LengthLimitError>().is_some() {
+            ApiError::too_large(format!("the request body is larger than the limit of {} bytes", http::MAX_BODY_BYTES))
+        } else {
+            ApiError::bad_request("the request body could not be read")
+        }
+    })?;
+    Ok((parts.headers, bytes.to_bytes()))
+}
+
+async fn resource(
+    state: &AppState,
+    plane: crate::types::PlaneName,
+    path: ResourcePath,
+    query: Query,
+    request: Request,
+) -> ApiResult<Response> {
+    let registry = &state.registry;
+    let not_found = || ApiError::no_route(request.uri().path());
+    let rt = registry.kinds().lookup(&path.group, &path.version, &path.plural).ok_or_else(not_found)?.clone();
+    if path.namespace.is_some() && !rt.namespaced {
+        return Err(not_found());
+    }
+    if path.subresource.as_deref() == Some("scale") && rt.scale_subresource {
+        let target = Target { plane, rt: rt.clone(), namespace: path.namespace.clone() };
+        let name = path.name.ok_or_else(not_found)?;
+        return scale(state, &target, &name, &query, request).await;
+    }
+    let subresource = match path.subresource.as_deref() {
+        None => None,
+        Some("status") if rt.status_subresource => Some(Subresource::Status),
+        Some("finalize") if rt.group.is_empty() && rt.plural == "namespaces" => Some(Subresource::Main),
+        Some(_) => return Err(not_found()),
+    };
+    let target = Target { plane, rt: rt.clone(), namespace: path.namespace.clone() };
+    let method = request.method().clone();
+    let options = write_options(&query)?;
+    match (method, path.name) {
+        (Method::GET, None) if query.flag("watch") => watch::serve(state, &target, &query, request.headers()).await,
+        (Method::GET, None) => list(state, &target, &query, request.headers()).await,
+        (Method::GET, Some(name)) => {
+            let object = registry.get(&target, &name).await?;
+            render_objects(request.headers(), &target, &query, vec![object], None)
+        }
+        (Method::POST, None) => {
+            if rt.namespaced && target.namespace.is_none() {
+                return Err(ApiError::method_not_allowed("create a namespaced object under /namespaces/<namespace>/"));
+            }
+            let validation = FieldValidation::parse(query.get("fieldValidation"))?;
+            let (headers, bytes) = read_body(request).await?;
+            let body = http::decode_body(&http::content_type(&headers), &bytes, http::proto_message_of(&rt))?;
+            let prepared = prepare_body(&rt, body, validation)?;
+            let created = registry.create(&target, prepared.object, &options).await?;
+            let format = negotiate(&headers, Offer::default())?;
+            Ok(respond(StatusCode::CREATED, format, &created, &prepared.warnings))
+        }
+        (Method::PUT, Some(name)) => {
+            let validation = FieldValidation::parse(query.get("fieldValidation"))?;
+            let (headers, bytes) = read_body(request).await?;
+            let body = http::decode_body(&http::content_type(&headers), &bytes, http::proto_message_of(&rt))?;
+            let prepared = prepare_body(&rt, body, validation)?;
+            let sub = subresource.unwrap_or(Subresource::Main);
+            let updated = if path.subresource.as_deref() == Some("finalize") {
+                registry.finalize_namespace(&target, &name, prepared.object, &options).await?
+            } else {
+                registry.update(&target, &name, prepared.object, sub, &options).await?
+            };
+            let format = negotiate(&headers, Offer::default())?;
+            Ok(respond(StatusCode::OK, format, &updated, &prepared.warnings))
+        }
+        (Method::PATCH, Some(name)) => {
+            if path.subresource.as_deref() == Some("finalize") {
+                return Err(ApiError::method_not_allowed("namespaces/finalize only supports update"));
+            }
+            let validation = FieldValidation::parse(query.get("fieldValidation"))?;
+            let (headers, bytes) = read_body(request).await?;
+            let content_type = http::content_type(&headers);
+            let patch_type = PatchType::from_content_type(&content_type).ok_or_else(|| {
+                ApiError::unsupported_media_type(format!(
+                    "the body of the request was in an unknown format ({content_type}) - accepted media types include: {}",
+                    crate::registry::store::PATCH_MEDIA_TYPES
+                ))
+            })?;
+            let body_type = if patch_type == PatchType::Apply { http::YAML } else { http::JSON };
+            let patch = http::decode_body(body_type, &bytes, None)?;
+            let sub = subresource.unwrap_or(Subresource::Main);
+            let (patched, warnings) = registry.patch(&target, &name, patch_type, &patch, sub, validation, &options).await?;
+            let format = negotiate(&headers, Offer::default())?;
+            Ok(respond(StatusCode::OK, format, &patched, &warnings))
+        }
+        (Method::DELETE, Some(name)) if subresource.is_none() => {
+            let (headers, bytes) = read_body(request).await?;
+            let delete = delete_options(&query, &headers, &bytes)?;
+            let outcome = registry.delete(&target, &name, &delete).await?;
+            let format = negotiate(&headers, Offer::default())?;
+            Ok(respond(StatusCode::OK, format, &outcome.object, &[]))
+        }
+        (Method::DELETE, None) => {
+            let (headers, bytes) = read_body(request).await?;
+            let delete = delete_options(&query, &headers, &bytes)?;
+            let list = list_options(&query)?;
+            let deleted = registry.delete_collection(&target, &list, &delete).await?;
+            let format = negotiate(&headers, Offer::default())?;
+            Ok(respond(StatusCode::OK, format, &list_object(&rt, deleted), &[]))
+        }
+        (method, _) => Err(ApiError::method_not_allowed(format!(
+            "the server does not allow this method on the requested resource ({method})"
+        ))),
+    }
+}
+
+/// `<resource>/<name>/scale`: an `autoscaling/v1` Scale view of a workload.
+async fn scale(state: &AppState, target: &Target, name: &str, query: &Query, request: Request) -> ApiResult<Response> {
+    let registry = &state.registry;
+    let options = write_options(query)?;
+    let method = request.method().clone();
+    let format = negotiate(request.headers(), Offer::default())?;
+    let scale = match method {
+        Method::GET => registry.get_scale(target, name).await?,
+        Method::PUT => {
+            let (headers, bytes) = read_body(request).await?;
+            let message = Some("k8s.io.api.autoscaling.v1.Scale");
+            let body = http::decode_body(&http::content_type(&headers), &bytes, message)?;
+            registry.update_scale(target, name, &body, &options).await?
+        }
+        Method::PATCH => {
+            let (headers, bytes) = read_body(request).await?;
+            let content_type = http::content_type(&headers);
+            let patch_type = PatchType::from_content_type(&content_type)
+                .ok_or_else(|| ApiError::unsupported_media_type(format!("unsupported patch type {content_type}")))?;
+            let patch = http::decode_body(http::JSON, &bytes, None)?;
+            registry.patch_scale(target, name, patch_type, &patch, &options).await?
+        }
+        other => return Err(ApiError::method_not_allowed(format!("{other} is not allowed on scale"))),
+    };
+    Ok(respond(StatusCode::OK, format, &scale, &[]))
+}
+
+fn write_options(query: &Query) -> ApiResult<WriteOptions> {
+    let dry_run = match query.get("dryRun") {
+        None => false,
+        Some("All") => true,
+        Some(other) => {
+            return Err(ApiError::bad_request(format!("unsupported dryRun value {other:?}: the only supported value is All")));
+        }
+    };
+    Ok(WriteOptions { dry_run, field_manager: query.get("fieldManager").map(String::from) })
+}
+
+pub(super) fn list_options(query: &Query) -> ApiResult<ListOptions> {
+    let bad = |e: crate::registry::selector::SelectorError| ApiError::bad_request(e.message().to_string());
+    let label_selector = query.get("labelSelector").map(LabelSelector::parse).transpose().map_err(bad)?;
+    let field_selector = query.get("fieldSelector").map(FieldSelector::parse).transpose().map_err(bad)?;
+    let limit = match query.get("limit") {
+        None => None,
+        Some(raw) => Some(raw.parse::<i64>().map_err(|_| ApiError::bad_request(format!("invalid limit {raw:?}")))?.max(0) as usize),
+    };
+    Ok(ListOptions {
+        label_selector,
+        field_selector,
+        limit,
+        continue_token: query.get("continue").map(String::from),
+        resource_version: query.get("resourceVersion").map(String::from),
+        resource_version_match: query.get("resourceVersionMatch").map(String::from),
+    })
+}
+
+fn delete_options(query: &Query, headers: &HeaderMap, body: &[u8]) -> ApiResult<DeleteOptions> {
+    let mut options = DeleteOptions {
+        dry_run: write_options(query)?.dry_run,
+        propagation_policy: query.get("propagationPolicy").map(String::from),
+        ..DeleteOptions::default()
+    };
+    if !body.is_empty() {
+        let message = Some("k8s.io.apimachinery.pkg.apis.meta.v1.DeleteOptions");
+        let body = http::decode_body(&http::content_type(headers), body, message)?;
+        if let Some(policy) = body.get("propagationPolicy").and_then(Value::as_str) {
+            options.propagation_policy = Some(policy.into());
+        }
+        if body.get("dryRun").and_then(Value::as_array).is_some_and(|d| d.iter().any(|v| v == "All")) {
+            options.dry_run = true;
+        }
+        let preconditions = body.get("preconditions");
+        options.precondition_uid = preconditions.and_then(|p| p.get("uid")).and_then(Value::as_str).map(String::from);
+        options.precondition_resource_version =
+            preconditions.and_then(|p| p.get("resourceVersion")).and_then(Value::as_str).map(String::from);
+    }
+    match options.propagation_policy.as_deref() {
+        None | Some("Background" | "Foreground" | "Orphan") => Ok(options),
+        Some(other) => Err(ApiError::bad_request(format!(
+            "invalid propagationPolicy {other:?}: must be Background, Foreground or Orphan"
+        ))),
+    }
+}
+
+async fn list(state: &AppState, target: &Target, query: &Query, headers: &HeaderMap) -> ApiResult<Response> {
+    if query.get("sendInitialEvents").is_some() {
+        return Err(ApiError::invalid_options(
+            "ListOptions",
+            "sendInitialEvents",
+            "Forbidden: sendInitialEvents is forbidden for list",
+        ));
+    }
+    let options = list_options(query)?;
+    let list = state.registry.list(target, &options).await?;
+    match negotiate(headers, Offer { table: true, ..Offer::default() })? {
+        Format::Table => {
+            let include = IncludeObject::parse(query.get("includeObject")).map_err(ApiError::bad_request)?;
+            let body = table::table(
+                &target.rt,
+                &list.items,
+                include,
+                &list.resource_version,
+                list.continue_token.as_deref(),
+                jiff::Timestamp::now(),
+                true,
+            );
+            Ok(respond(StatusCode::OK, Format::Table, &body, &[]))
+        }
+        format => Ok(respond(StatusCode::OK, format, &list_object(&target.rt, list), &[])),
+    }
+}
+
+/// One object, as JSON/YAML or as a one-row Table.
+fn render_objects(
+    headers: &HeaderMap,
+    target: &Target,
+    query: &Query,
+    objects: Vec<Value>,
+    warnings: Option<&[String]>,
+) -> ApiResult<Response> {
+    let warnings = warnings.unwrap_or(&[]);
+    match negotiate(headers, Offer { table: true, ..Offer::default() })? {
+        Format::Table => {
+            let include = IncludeObject::parse(query.get("includeObject")).map_err(ApiError::bad_request)?;
+            let rv = objects
+                .first()
+                .and_then(|o| crate::registry::meta::resource_version(o))
+                .unwrap_or_default()
+                .to_string();
+            let body = table::table(&target.rt, &objects, include, &rv, None, jiff::Timestamp::now(), true);
+            Ok(respond(StatusCode::OK, Format::Table, &body, warnings))
+        }
+        format => {
+            let object = objects.into_iter().next().unwrap_or(Value::Null);
+            Ok(respond(StatusCode::OK, format, &object, warnings))
+        }
+    }
+}
+
+/// Watch deadline from `timeoutSeconds`, if given.
+pub(super) fn watch_timeout(query: &Query) -> ApiResult<Option<Duration>> {
+    match query.get("timeoutSeconds") {
+        None => Ok(None),
+        Some(raw) => {
+            let secs: i64 = raw.parse().map_err(|_| ApiError::bad_request(format!("invalid timeoutSeconds {raw:?}")))?;
+            Ok(Some(Duration::from_secs(secs.max(0) as u64)))
+        }
+    }
+}
