@@ -37,7 +37,8 @@ const FULL: Sizes = Sizes {
     throughput_ops: 10_000,
     cold_starts: 5,
 };
-const SMOKE: Sizes = Sizes { plane_counts: &[20], latency_planes: 20, objects: 50, samples: 20, throughput_ops: 50, cold_starts: 1 };
+const SMOKE: Sizes =
+    Sizes { plane_counts: &[20], latency_planes: 20, objects: 50, samples: 20, throughput_ops: 50, cold_starts: 1 };
 
 fn main() {
     let full = std::env::args().any(|a| a == "--bench");
@@ -93,7 +94,10 @@ async fn memory_per_plane(sizes: &Sizes) {
         }
         let after = rss_bytes();
         let per_plane = after.saturating_sub(before) as f64 / count as f64;
-        report(&format!("memory per empty plane at {count} planes (RSS delta ÷ planes)"), format!("{:.1} KB", per_plane / 1024.0));
+        report(
+            &format!("memory per empty plane at {count} planes (RSS delta ÷ planes)"),
+            format!("{:.1} KB", per_plane / 1024.0),
+        );
         running.shutdown().await;
     }
 }

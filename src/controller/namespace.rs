@@ -38,11 +38,7 @@ pub async fn run(registry: Arc<Registry>, mut shutdown: watch::Receiver<bool>) {
             }
         }
         let retry = async {
-            if waiting {
-                tokio::time::sleep(RETRY_INTERVAL).await
-            } else {
-                std::future::pending::<()>().await
-            }
+            if waiting { tokio::time::sleep(RETRY_INTERVAL).await } else { std::future::pending::<()>().await }
         };
         tokio::select! {
             _ = registry.namespace_deletions() => {}

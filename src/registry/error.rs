@@ -32,7 +32,8 @@ pub struct ApiError {
     pub code: u16,
     pub reason: &'static str,
     pub message: String,
-    pub details: Option<Details>,
+    /// Boxed: errors travel through every `Result` in the request path; keep them small.
+    pub details: Option<Box<Details>>,
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
@@ -43,7 +44,7 @@ impl ApiError {
     }
 
     fn with_details(mut self, details: Details) -> Self {
-        self.details = Some(details);
+        self.details = Some(Box::new(details));
         self
     }
 
@@ -68,8 +69,7 @@ impl ApiError {
     }
 
     pub fn conflict(rt: &ResourceType, name: &str, detail: &str) -> Self {
-        let message =
-            format!("Operation cannot be fulfilled on {} \"{name}\": {detail}", rt.qualified_plural());
+        let message = format!("Operation cannot be fulfilled on {} \"{name}\": {detail}", rt.qualified_plural());
         Self::new(409, "Conflict", message).with_details(Self::resource_details(rt, name))
     }
 
@@ -100,8 +100,10 @@ impl ApiError {
     /// 422 about request options rather than an object (`ListOptions.meta.k8s.io "" is invalid`).
     pub fn invalid_options(kind: &str, field: &str, message: &str) -> Self {
         let cause = Cause { reason: "FieldValueInvalid".into(), message: message.into(), field: field.into() };
-        let details = Details { group: "meta.k8s.io".into(), kind: kind.into(), causes: vec![cause], ..Details::default() };
-        Self::new(422, "Invalid", format!("{kind}.meta.k8s.io \"\" is invalid: {field}: {message}")).with_details(details)
+        let details =
+            Details { group: "meta.k8s.io".into(), kind: kind.into(), causes: vec![cause], ..Details::default() };
+        Self::new(422, "Invalid", format!("{kind}.meta.k8s.io \"\" is invalid: {field}: {message}"))
+            .with_details(details)
     }
 
     /// 422 without field causes (a patch that cannot be applied).
@@ -213,7 +215,11 @@ impl ApiError {
 
 impl Cause {
     pub fn required(field: &str, message: &str) -> Self {
-        Cause { reason: "FieldValueRequired".into(), message: format!("Required value: {message}"), field: field.into() }
+        Cause {
+            reason: "FieldValueRequired".into(),
+            message: format!("Required value: {message}"),
+            field: field.into(),
+        }
     }
 
     pub fn invalid(field: &str, value: &str, message: &str) -> Self {
@@ -239,9 +245,9 @@ pub fn from_storage(err: storage::Error, rt: &ResourceType, name: &str) -> ApiEr
         storage::Error::Compacted { requested, compacted } => {
             ApiError::expired(format!("too old resource version: {requested} ({compacted})"))
         }
-        storage::Error::FutureRevision { requested, current } => ApiError::timeout(format!(
-            "Too large resource version: {requested}, current resource version: {current}"
-        )),
+        storage::Error::FutureRevision { requested, current } => {
+            ApiError::timeout(format!("Too large resource version: {requested}, current resource version: {current}"))
+        }
         storage::Error::Unavailable(source) => {
             tracing::error!(error = %source, "storage unavailable");
             ApiError::unavailable("storage is unavailable; retry later")
@@ -271,9 +277,13 @@ mod tests {
     #[test]
     fn invalid_lists_causes_and_uses_the_kind() {
         let rt = KindTable::builtin().lookup("", "v1", "configmaps").unwrap();
-        let err = ApiError::invalid(rt, "x", vec![Cause::required("metadata.name", "name or generateName is required")]);
+        let err =
+            ApiError::invalid(rt, "x", vec![Cause::required("metadata.name", "name or generateName is required")]);
         assert_eq!(err.code, 422);
-        assert_eq!(err.message, "ConfigMap \"x\" is invalid: metadata.name: Required value: name or generateName is required");
+        assert_eq!(
+            err.message,
+            "ConfigMap \"x\" is invalid: metadata.name: Required value: name or generateName is required"
+        );
         assert_eq!(err.to_status()["details"]["kind"], "ConfigMap");
     }
 }

@@ -60,29 +60,17 @@ pub struct BuiltinKind {
 impl ResourceType {
     /// `group/version`, or `version` for the core group.
     pub fn api_version(&self) -> String {
-        if self.group.is_empty() {
-            self.version.to_string()
-        } else {
-            format!("{}/{}", self.group, self.version)
-        }
+        if self.group.is_empty() { self.version.to_string() } else { format!("{}/{}", self.group, self.version) }
     }
 
     /// `plural` or `plural.group`: how upstream names the resource in messages.
     pub fn qualified_plural(&self) -> String {
-        if self.group.is_empty() {
-            self.plural.to_string()
-        } else {
-            format!("{}.{}", self.plural, self.group)
-        }
+        if self.group.is_empty() { self.plural.to_string() } else { format!("{}.{}", self.plural, self.group) }
     }
 
     /// `Kind` or `Kind.group`: how upstream names the kind in validation messages.
     pub fn qualified_kind(&self) -> String {
-        if self.group.is_empty() {
-            self.kind.to_string()
-        } else {
-            format!("{}.{}", self.kind, self.group)
-        }
+        if self.group.is_empty() { self.kind.to_string() } else { format!("{}.{}", self.kind, self.group) }
     }
 }
 
@@ -199,10 +187,9 @@ const NEW_EVENT_FIELDS: &[(&str, &str)] = &[
 /// Every built-in resource type, in discovery order.
 pub fn builtin_types() -> Vec<ResourceType> {
     use k8s_openapi::api::{
-        apps::v1 as apps, autoscaling::v2 as autoscaling, batch::v1 as batch,
-        coordination::v1 as coordination, core::v1 as core, discovery::v1 as discovery,
-        events::v1 as events, networking::v1 as networking, policy::v1 as policy,
-        rbac::v1 as rbac, scheduling::v1 as scheduling, storage::v1 as storage,
+        apps::v1 as apps, autoscaling::v2 as autoscaling, batch::v1 as batch, coordination::v1 as coordination,
+        core::v1 as core, discovery::v1 as discovery, events::v1 as events, networking::v1 as networking,
+        policy::v1 as policy, rbac::v1 as rbac, scheduling::v1 as scheduling, storage::v1 as storage,
     };
     use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1 as apiextensions;
     let all: &'static [&'static str] = &["all"];
@@ -398,9 +385,14 @@ mod tests {
             "metadata": {"name": "a", "bogus": 1}, "data": {"k": "v"}, "extra": true
         }))
         .unwrap();
-        assert_eq!(out, serde_json::json!({
-            "apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a"}, "data": {"k": "v"}
-        }));
-        assert!((cm.normalize)(serde_json::json!({"apiVersion": "v1", "kind": "ConfigMap", "data": {"k": 1}})).is_err());
+        assert_eq!(
+            out,
+            serde_json::json!({
+                "apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a"}, "data": {"k": "v"}
+            })
+        );
+        assert!(
+            (cm.normalize)(serde_json::json!({"apiVersion": "v1", "kind": "ConfigMap", "data": {"k": 1}})).is_err()
+        );
     }
 }

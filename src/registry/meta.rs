@@ -56,11 +56,7 @@ pub fn remove_meta(object: &mut Value, field: &str) {
 
 /// `metadata.labels` (absent → empty).
 pub fn labels(object: &Value) -> Map<String, Value> {
-    metadata(object)
-        .and_then(|m| m.get("labels"))
-        .and_then(Value::as_object)
-        .cloned()
-        .unwrap_or_default()
+    metadata(object).and_then(|m| m.get("labels")).and_then(Value::as_object).cloned().unwrap_or_default()
 }
 
 /// `metadata.finalizers` as strings.

@@ -2,14 +2,14 @@
 //! selectors, patches and request-body decoding. The only place that turns storage errors
 //! into API errors.
 
-pub mod kind;
-pub mod schema;
 pub mod error;
 pub mod keys;
+pub mod kind;
 pub mod meta;
-pub mod store;
-pub mod validation;
 pub mod patch;
 pub mod protobuf;
+pub mod schema;
 pub mod selector;
+pub mod store;
 pub mod table;
+pub mod validation;

@@ -52,11 +52,7 @@ pub enum DecodeError {
     #[error("unknown protobuf message {0}")]
     UnknownMessage(String),
     #[error("{path}: wire type {found:?} where {expected} was expected")]
-    InvalidWireType {
-        path: String,
-        expected: &'static str,
-        found: WireType,
-    },
+    InvalidWireType { path: String, expected: &'static str, found: WireType },
     #[error("{path}: string is not valid UTF-8")]
     InvalidUtf8 { path: String },
     #[error("{path}: messages nested deeper than {MAX_DEPTH}")]
@@ -75,15 +71,9 @@ pub enum DecodeError {
 
 /// Splits a protobuf body into its type and the encoded object.
 pub fn decode_envelope(body: &[u8]) -> Result<Envelope, DecodeError> {
-    let payload = body
-        .strip_prefix(MAGIC.as_slice())
-        .ok_or(DecodeError::BadMagic)?;
+    let payload = body.strip_prefix(MAGIC.as_slice()).ok_or(DecodeError::BadMagic)?;
     let root = Path::Root;
-    let mut envelope = Envelope {
-        api_version: String::new(),
-        kind: String::new(),
-        raw: Vec::new(),
-    };
+    let mut envelope = Envelope { api_version: String::new(), kind: String::new(), raw: Vec::new() };
     let mut encoding = String::new();
     for (tag, wire) in parse_fields(payload, &root, 0)? {
         match tag {
@@ -92,9 +82,7 @@ pub fn decode_envelope(body: &[u8]) -> Result<Envelope, DecodeError> {
                 let path = Path::Field(&root, "typeMeta");
                 for (tag, wire) in parse_fields(wire.bytes(&path)?, &path, 1)? {
                     match tag {
-                        1 => {
-                            envelope.api_version = wire.string(&Path::Field(&path, "apiVersion"))?
-                        }
+                        1 => envelope.api_version = wire.string(&Path::Field(&path, "apiVersion"))?,
                         2 => envelope.kind = wire.string(&Path::Field(&path, "kind"))?,
                         _ => {}
                     }
@@ -127,10 +115,7 @@ pub fn decode_object(message: &str, body: &[u8]) -> Result<Value, DecodeError> {
     match decode_message(message, &envelope.raw)? {
         Value::Object(fields) => object.extend(fields),
         _ => {
-            return Err(invalid(
-                &Path::Root,
-                format!("{message} is not an object type"),
-            ));
+            return Err(invalid(&Path::Root, format!("{message} is not an object type")));
         }
     }
     Ok(Value::Object(object))
@@ -160,23 +145,15 @@ impl fmt::Display for Path<'_> {
 }
 
 fn invalid(path: &Path, reason: impl Into<String>) -> DecodeError {
-    DecodeError::InvalidValue {
-        path: path.to_string(),
-        reason: reason.into(),
-    }
+    DecodeError::InvalidValue { path: path.to_string(), reason: reason.into() }
 }
 
 fn malformed(path: &Path, reason: &'static str) -> DecodeError {
-    DecodeError::Malformed {
-        path: path.to_string(),
-        reason,
-    }
+    DecodeError::Malformed { path: path.to_string(), reason }
 }
 
 fn truncated(path: &Path) -> DecodeError {
-    DecodeError::Truncated {
-        path: path.to_string(),
-    }
+    DecodeError::Truncated { path: path.to_string() }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -205,11 +182,7 @@ impl<'a> Wire<'a> {
     }
 
     fn mismatch(&self, path: &Path, expected: &'static str) -> DecodeError {
-        DecodeError::InvalidWireType {
-            path: path.to_string(),
-            expected,
-            found: self.wire_type(),
-        }
+        DecodeError::InvalidWireType { path: path.to_string(), expected, found: self.wire_type() }
     }
 
     fn bytes(&self, path: &Path) -> Result<&'a [u8], DecodeError> {
@@ -232,9 +205,7 @@ impl<'a> Wire<'a> {
 }
 
 fn utf8<'a>(bytes: &'a [u8], path: &Path) -> Result<&'a str, DecodeError> {
-    std::str::from_utf8(bytes).map_err(|_| DecodeError::InvalidUtf8 {
-        path: path.to_string(),
-    })
+    std::str::from_utf8(bytes).map_err(|_| DecodeError::InvalidUtf8 { path: path.to_string() })
 }
 
 /// Reads fields off a message's bytes.
@@ -246,13 +217,11 @@ impl<'a> Reader<'a> {
     fn varint(&mut self, path: &Path) -> Result<u64, DecodeError> {
         // A varint that runs off the end has its continuation bit set on every byte left.
         let runs_off = self.buf.len() < 10 && self.buf.iter().all(|b| b & 0x80 != 0);
-        decode_varint(&mut self.buf).map_err(|_| {
-            if runs_off {
-                truncated(path)
-            } else {
-                malformed(path, "invalid varint")
-            }
-        })
+        decode_varint(&mut self.buf).map_err(
+            |_| {
+                if runs_off { truncated(path) } else { malformed(path, "invalid varint") }
+            },
+        )
     }
 
     fn take(&mut self, len: usize, path: &Path) -> Result<&'a [u8], DecodeError> {
@@ -281,8 +250,7 @@ impl<'a> Reader<'a> {
         if tag == 0 {
             return Err(malformed(path, "field number 0"));
         }
-        let wire_type =
-            WireType::try_from(key & 7).map_err(|_| malformed(path, "invalid wire type"))?;
+        let wire_type = WireType::try_from(key & 7).map_err(|_| malformed(path, "invalid wire type"))?;
         Ok(Some((tag, wire_type)))
     }
 
@@ -309,9 +277,7 @@ impl<'a> Reader<'a> {
 
     fn skip_group(&mut self, tag: u32, path: &Path, depth: usize) -> Result<(), DecodeError> {
         if depth > MAX_DEPTH {
-            return Err(DecodeError::TooDeep {
-                path: path.to_string(),
-            });
+            return Err(DecodeError::TooDeep { path: path.to_string() });
         }
         loop {
             match self.key(path)? {
@@ -329,9 +295,7 @@ impl<'a> Reader<'a> {
             WireType::Varint => return self.varint(path).map(drop),
             WireType::SixtyFourBit => 8,
             WireType::ThirtyTwoBit => 4,
-            WireType::LengthDelimited => {
-                usize::try_from(self.varint(path)?).map_err(|_| truncated(path))?
-            }
+            WireType::LengthDelimited => usize::try_from(self.varint(path)?).map_err(|_| truncated(path))?,
             WireType::StartGroup | WireType::EndGroup => return Err(malformed(path, "group")),
         };
         self.take(len, path).map(drop)
@@ -339,11 +303,7 @@ impl<'a> Reader<'a> {
 }
 
 /// Every field of a message in wire order.
-fn parse_fields<'a>(
-    data: &'a [u8],
-    path: &Path,
-    depth: usize,
-) -> Result<Vec<(u32, Wire<'a>)>, DecodeError> {
+fn parse_fields<'a>(data: &'a [u8], path: &Path, depth: usize) -> Result<Vec<(u32, Wire<'a>)>, DecodeError> {
     let mut reader = Reader { buf: data };
     let mut fields = Vec::new();
     while let Some(field) = reader.next(path, depth)? {
@@ -354,19 +314,11 @@ fn parse_fields<'a>(
 
 /// The value of the last occurrence of `tag` (protobuf's rule for singular scalars).
 fn last<'a>(fields: &[(u32, Wire<'a>)], tag: u32) -> Option<Wire<'a>> {
-    fields
-        .iter()
-        .rev()
-        .find(|(t, _)| *t == tag)
-        .map(|(_, w)| *w)
+    fields.iter().rev().find(|(t, _)| *t == tag).map(|(_, w)| *w)
 }
 
 fn occurrences<'a>(fields: &[(u32, Wire<'a>)], tag: u32) -> Vec<Wire<'a>> {
-    fields
-        .iter()
-        .filter(|(t, _)| *t == tag)
-        .map(|(_, w)| *w)
-        .collect()
+    fields.iter().filter(|(t, _)| *t == tag).map(|(_, w)| *w).collect()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -374,9 +326,7 @@ fn occurrences<'a>(fields: &[(u32, Wire<'a>)], tag: u32) -> Vec<Wire<'a>> {
 
 fn message_value(name: &str, data: &[u8], path: &Path, depth: usize) -> Result<Value, DecodeError> {
     if depth >= MAX_DEPTH {
-        return Err(DecodeError::TooDeep {
-            path: path.to_string(),
-        });
+        return Err(DecodeError::TooDeep { path: path.to_string() });
     }
     let message = schema::message(name).ok_or_else(|| DecodeError::UnknownMessage(name.into()))?;
     if let Some(special) = Special::of(name) {
@@ -414,12 +364,7 @@ fn message_value(name: &str, data: &[u8], path: &Path, depth: usize) -> Result<V
     Ok(Value::Object(object))
 }
 
-fn field_value(
-    field: &Field,
-    wires: &[Wire],
-    path: &Path,
-    depth: usize,
-) -> Result<Value, DecodeError> {
+fn field_value(field: &Field, wires: &[Wire], path: &Path, depth: usize) -> Result<Value, DecodeError> {
     match field.cardinality {
         Cardinality::Single => single_value(field.ty, wires, path, depth),
         Cardinality::Repeated => repeated_value(field.ty, wires, path, depth),
@@ -428,12 +373,7 @@ fn field_value(
 }
 
 /// A singular field that occurs `wires.len() >= 1` times.
-fn single_value(
-    ty: FieldType,
-    wires: &[Wire],
-    path: &Path,
-    depth: usize,
-) -> Result<Value, DecodeError> {
+fn single_value(ty: FieldType, wires: &[Wire], path: &Path, depth: usize) -> Result<Value, DecodeError> {
     let FieldType::Message(name) = ty else {
         let last = wires.last().ok_or_else(|| malformed(path, "no value"))?;
         return scalar(ty, *last, path);
@@ -452,22 +392,14 @@ fn single_value(
     message_value(name, &data, path, depth + 1)
 }
 
-fn repeated_value(
-    ty: FieldType,
-    wires: &[Wire],
-    path: &Path,
-    depth: usize,
-) -> Result<Value, DecodeError> {
+fn repeated_value(ty: FieldType, wires: &[Wire], path: &Path, depth: usize) -> Result<Value, DecodeError> {
     let mut items = Vec::with_capacity(wires.len());
     for wire in wires {
         let item_path = Path::Index(path, items.len());
         match (ty, *wire) {
-            (FieldType::Message(name), _) => items.push(message_value(
-                name,
-                wire.bytes(&item_path)?,
-                &item_path,
-                depth + 1,
-            )?),
+            (FieldType::Message(name), _) => {
+                items.push(message_value(name, wire.bytes(&item_path)?, &item_path, depth + 1)?)
+            }
             (FieldType::String | FieldType::Bytes, _) => items.push(scalar(ty, *wire, &item_path)?),
             // Numbers may come packed: one length-delimited run of values.
             (_, Wire::Bytes(packed)) => unpack(ty, packed, &mut items, path)?,
@@ -477,12 +409,7 @@ fn repeated_value(
     Ok(Value::Array(items))
 }
 
-fn unpack(
-    ty: FieldType,
-    packed: &[u8],
-    items: &mut Vec<Value>,
-    path: &Path,
-) -> Result<(), DecodeError> {
+fn unpack(ty: FieldType, packed: &[u8], items: &mut Vec<Value>, path: &Path) -> Result<(), DecodeError> {
     let mut reader = Reader { buf: packed };
     while !reader.buf.is_empty() {
         let item_path = Path::Index(path, items.len());
@@ -567,9 +494,7 @@ fn float(v: f64, path: &Path) -> Result<Value, DecodeError> {
     if v.fract() == 0.0 && v.abs() < EXACT {
         return Ok(Value::from(v as i64));
     }
-    Number::from_f64(v)
-        .map(Value::Number)
-        .ok_or_else(|| invalid(path, "not a finite number"))
+    Number::from_f64(v).map(Value::Number).ok_or_else(|| invalid(path, "not a finite number"))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -614,34 +539,22 @@ impl Special {
             };
         }
         match name {
-            "k8s.io.apimachinery.pkg.api.resource.Quantity"
-            | "k8s.io.apimachinery.pkg.api.resource.QuantityValue" => Some(Special::Quantity),
+            "k8s.io.apimachinery.pkg.api.resource.Quantity" | "k8s.io.apimachinery.pkg.api.resource.QuantityValue" => {
+                Some(Special::Quantity)
+            }
             "k8s.io.apimachinery.pkg.util.intstr.IntOrString" => Some(Special::IntOrString),
             "k8s.io.apimachinery.pkg.runtime.RawExtension" => Some(Special::EmbeddedJson),
-            _ if name.starts_with("k8s.io.api.") && name.ends_with(".ExtraValue") => {
-                Some(Special::SliceWrapper)
-            }
+            _ if name.starts_with("k8s.io.api.") && name.ends_with(".ExtraValue") => Some(Special::SliceWrapper),
             _ => None,
         }
     }
 
-    fn decode(
-        self,
-        name: &str,
-        data: &[u8],
-        path: &Path,
-        depth: usize,
-    ) -> Result<Value, DecodeError> {
+    fn decode(self, name: &str, data: &[u8], path: &Path, depth: usize) -> Result<Value, DecodeError> {
         let fields = parse_fields(data, path, depth)?;
         match self {
-            Special::Time | Special::MicroTime => {
-                time(&fields, path, matches!(self, Special::MicroTime))
-            }
+            Special::Time | Special::MicroTime => time(&fields, path, matches!(self, Special::MicroTime)),
             Special::Duration => {
-                let nanos = last(&fields, 1)
-                    .map(|w| w.varint(path))
-                    .transpose()?
-                    .unwrap_or(0);
+                let nanos = last(&fields, 1).map(|w| w.varint(path)).transpose()?.unwrap_or(0);
                 Ok(Value::String(go_duration(nanos as i64)))
             }
             // Go writes the zero Quantity as "0".
@@ -651,9 +564,7 @@ impl Special {
             })),
             Special::IntOrString => int_or_string(&fields, path),
             Special::EmbeddedJson => embedded_json(&fields, path),
-            Special::SliceWrapper => {
-                repeated_value(FieldType::String, &occurrences(&fields, 1), path, depth)
-            }
+            Special::SliceWrapper => repeated_value(FieldType::String, &occurrences(&fields, 1), path, depth),
             Special::SchemaOrArray | Special::SchemaOrBool | Special::SchemaOrStringArray => {
                 self.schema_union(name, &fields, path, depth)
             }
@@ -661,13 +572,7 @@ impl Special {
     }
 
     /// The apiextensions unions, shaped as their Go `MarshalJSON` does.
-    fn schema_union(
-        self,
-        name: &str,
-        fields: &[(u32, Wire)],
-        path: &Path,
-        depth: usize,
-    ) -> Result<Value, DecodeError> {
+    fn schema_union(self, name: &str, fields: &[(u32, Wire)], path: &Path, depth: usize) -> Result<Value, DecodeError> {
         let package = name.rsplit_once('.').map_or(name, |(package, _)| package);
         let props = format!("{package}.JSONSchemaProps");
         // The table's copy of the name is `'static`, as `FieldType` needs.
@@ -682,9 +587,7 @@ impl Special {
         let others = occurrences(fields, other_tag);
         let schema = || single_value(props_ty, &schemas, path, depth);
         match self {
-            Special::SchemaOrArray if !others.is_empty() => {
-                repeated_value(props_ty, &others, path, depth)
-            }
+            Special::SchemaOrArray if !others.is_empty() => repeated_value(props_ty, &others, path, depth),
             Special::SchemaOrStringArray if !others.is_empty() => {
                 repeated_value(FieldType::String, &others, path, depth)
             }
@@ -704,61 +607,26 @@ fn time(fields: &[(u32, Wire)], path: &Path, micros: bool) -> Result<Value, Deco
     if fields.is_empty() {
         return Ok(Value::Null);
     }
-    let seconds = last(fields, 1)
-        .map(|w| w.varint(path))
-        .transpose()?
-        .unwrap_or(0) as i64;
-    let nanos = last(fields, 2)
-        .map(|w| w.varint(path))
-        .transpose()?
-        .unwrap_or(0) as i32;
+    let seconds = last(fields, 1).map(|w| w.varint(path)).transpose()?.unwrap_or(0) as i64;
+    let nanos = last(fields, 2).map(|w| w.varint(path)).transpose()?.unwrap_or(0) as i32;
     let total = i128::from(seconds) * 1_000_000_000 + i128::from(nanos);
     let timestamp = jiff::Timestamp::from_nanosecond(total)
         .map_err(|_| invalid(path, format!("time {seconds}s {nanos}ns is out of range")))?;
     let t = jiff::tz::Offset::UTC.to_datetime(timestamp);
     if t.year() < 0 {
-        return Err(invalid(
-            path,
-            format!("year {} cannot be written in RFC 3339", t.year()),
-        ));
+        return Err(invalid(path, format!("year {} cannot be written in RFC 3339", t.year())));
     }
-    let date = format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
-        t.year(),
-        t.month(),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    );
-    Ok(Value::String(if micros {
-        format!("{date}.{:06}Z", t.subsec_nanosecond() / 1000)
-    } else {
-        format!("{date}Z")
-    }))
+    let date =
+        format!("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", t.year(), t.month(), t.day(), t.hour(), t.minute(), t.second());
+    Ok(Value::String(if micros { format!("{date}.{:06}Z", t.subsec_nanosecond() / 1000) } else { format!("{date}Z") }))
 }
 
 /// `IntOrString`: `type` at 1 says which of `intVal` (2) or `strVal` (3) holds the value.
 fn int_or_string(fields: &[(u32, Wire)], path: &Path) -> Result<Value, DecodeError> {
-    match last(fields, 1)
-        .map(|w| w.varint(path))
-        .transpose()?
-        .unwrap_or(0)
-    {
-        0 => scalar(
-            FieldType::Int32,
-            last(fields, 2).unwrap_or(Wire::Varint(0)),
-            path,
-        ),
-        1 => scalar(
-            FieldType::String,
-            last(fields, 3).unwrap_or(Wire::Bytes(&[])),
-            path,
-        ),
-        other => Err(invalid(
-            path,
-            format!("IntOrString type {other} is neither 0 nor 1"),
-        )),
+    match last(fields, 1).map(|w| w.varint(path)).transpose()?.unwrap_or(0) {
+        0 => scalar(FieldType::Int32, last(fields, 2).unwrap_or(Wire::Varint(0)), path),
+        1 => scalar(FieldType::String, last(fields, 3).unwrap_or(Wire::Bytes(&[])), path),
+        other => Err(invalid(path, format!("IntOrString type {other} is neither 0 nor 1"))),
     }
 }
 
@@ -768,10 +636,8 @@ fn embedded_json(fields: &[(u32, Wire)], path: &Path) -> Result<Value, DecodeErr
         None => Ok(Value::Null),
         Some(wire) => match wire.bytes(path)? {
             [] => Ok(Value::Null),
-            raw => serde_json::from_slice(raw).map_err(|source| DecodeError::InvalidEmbeddedJson {
-                path: path.to_string(),
-                source,
-            }),
+            raw => serde_json::from_slice(raw)
+                .map_err(|source| DecodeError::InvalidEmbeddedJson { path: path.to_string(), source }),
         },
     }
 }
@@ -830,10 +696,7 @@ mod tests {
     /// A body as client-go's protobuf serializer writes it.
     fn envelope(api_version: &str, kind: &str, object: &impl prost::Message) -> Vec<u8> {
         let unknown = runtime::Unknown {
-            type_meta: Some(runtime::TypeMeta {
-                api_version: Some(api_version.into()),
-                kind: Some(kind.into()),
-            }),
+            type_meta: Some(runtime::TypeMeta { api_version: Some(api_version.into()), kind: Some(kind.into()) }),
             raw: Some(object.encode_to_vec()),
             content_encoding: Some(String::new()),
             content_type: Some(String::new()),
@@ -848,18 +711,11 @@ mod tests {
     }
 
     fn map(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
     }
 
     fn meta(name: &str) -> Option<meta::ObjectMeta> {
-        Some(meta::ObjectMeta {
-            name: s(name),
-            namespace: s("default"),
-            ..Default::default()
-        })
+        Some(meta::ObjectMeta { name: s(name), namespace: s("default"), ..Default::default() })
     }
 
     fn quantity(v: &str) -> Quantity {
@@ -867,10 +723,7 @@ mod tests {
     }
 
     fn time(seconds: i64) -> Option<meta::Time> {
-        Some(meta::Time {
-            seconds: Some(seconds),
-            nanos: Some(0),
-        })
+        Some(meta::Time { seconds: Some(seconds), nanos: Some(0) })
     }
 
     /// 2024-01-02T03:04:05Z
@@ -878,26 +731,14 @@ mod tests {
 
     /// Decodes through the envelope, checks the envelope's type, compares with `expected`
     /// and proves the JSON names by deserializing into the k8s-openapi type.
-    fn check<K>(
-        message: &str,
-        api_version: &str,
-        kind: &str,
-        object: &impl prost::Message,
-        expected: Value,
-    ) where
+    fn check<K>(message: &str, api_version: &str, kind: &str, object: &impl prost::Message, expected: Value)
+    where
         K: serde::de::DeserializeOwned + k8s_openapi::Resource,
     {
         let body = envelope(api_version, kind, object);
         let env = decode_envelope(&body).unwrap();
-        assert_eq!(
-            (env.api_version.as_str(), env.kind.as_str()),
-            (api_version, kind)
-        );
-        assert_eq!(
-            decode_message(message, &env.raw).unwrap(),
-            expected,
-            "{message}"
-        );
+        assert_eq!((env.api_version.as_str(), env.kind.as_str()), (api_version, kind));
+        assert_eq!(decode_message(message, &env.raw).unwrap(), expected, "{message}");
         let full = decode_object(message, &body).unwrap();
         assert_eq!(full["kind"], kind);
         let typed: K = serde_json::from_value(full).unwrap();
@@ -908,13 +749,8 @@ mod tests {
     #[test]
     fn namespace() {
         let ns = core::Namespace {
-            metadata: Some(meta::ObjectMeta {
-                name: s("team-a"),
-                ..Default::default()
-            }),
-            spec: Some(core::NamespaceSpec {
-                finalizers: vec!["kubernetes".into()],
-            }),
+            metadata: Some(meta::ObjectMeta { name: s("team-a"), ..Default::default() }),
+            spec: Some(core::NamespaceSpec { finalizers: vec!["kubernetes".into()] }),
             ..Default::default()
         };
         check::<k8s_openapi::api::core::v1::Namespace>(
@@ -974,22 +810,10 @@ mod tests {
         let container = core::Container {
             name: s("web"),
             image: s("nginx:1.27"),
-            ports: vec![core::ContainerPort {
-                container_port: Some(8080),
-                protocol: s("TCP"),
-                ..Default::default()
-            }],
-            env: vec![core::EnvVar {
-                name: s("MODE"),
-                value: s("prod"),
-                ..Default::default()
-            }],
+            ports: vec![core::ContainerPort { container_port: Some(8080), protocol: s("TCP"), ..Default::default() }],
+            env: vec![core::EnvVar { name: s("MODE"), value: s("prod"), ..Default::default() }],
             resources: Some(core::ResourceRequirements {
-                limits: [
-                    ("cpu".to_string(), quantity("500m")),
-                    ("memory".to_string(), quantity("1Gi")),
-                ]
-                .into(),
+                limits: [("cpu".to_string(), quantity("500m")), ("memory".to_string(), quantity("1Gi"))].into(),
                 ..Default::default()
             }),
             ..Default::default()
@@ -999,15 +823,9 @@ mod tests {
             metadata: meta("web"),
             spec: Some(apps::DeploymentSpec {
                 replicas: Some(3),
-                selector: Some(meta::LabelSelector {
-                    match_labels: labels.clone(),
-                    ..Default::default()
-                }),
+                selector: Some(meta::LabelSelector { match_labels: labels.clone(), ..Default::default() }),
                 template: Some(core::PodTemplateSpec {
-                    metadata: Some(meta::ObjectMeta {
-                        labels,
-                        ..Default::default()
-                    }),
+                    metadata: Some(meta::ObjectMeta { labels, ..Default::default() }),
                     spec: Some(core::PodSpec {
                         containers: vec![container],
                         host_ipc: Some(true),
@@ -1017,16 +835,8 @@ mod tests {
                 strategy: Some(apps::DeploymentStrategy {
                     r#type: s("RollingUpdate"),
                     rolling_update: Some(apps::RollingUpdateDeployment {
-                        max_surge: Some(IntOrString {
-                            r#type: Some(1),
-                            int_val: None,
-                            str_val: s("25%"),
-                        }),
-                        max_unavailable: Some(IntOrString {
-                            r#type: Some(0),
-                            int_val: Some(0),
-                            str_val: None,
-                        }),
+                        max_surge: Some(IntOrString { r#type: Some(1), int_val: None, str_val: s("25%") }),
+                        max_unavailable: Some(IntOrString { r#type: Some(0), int_val: Some(0), str_val: None }),
                     }),
                 }),
                 progress_deadline_seconds: Some(600),
@@ -1076,21 +886,13 @@ mod tests {
                     core::ServicePort {
                         name: s("http"),
                         port: Some(80),
-                        target_port: Some(IntOrString {
-                            r#type: Some(0),
-                            int_val: Some(8080),
-                            str_val: None,
-                        }),
+                        target_port: Some(IntOrString { r#type: Some(0), int_val: Some(8080), str_val: None }),
                         ..Default::default()
                     },
                     core::ServicePort {
                         name: s("metrics"),
                         port: Some(9090),
-                        target_port: Some(IntOrString {
-                            r#type: Some(1),
-                            int_val: None,
-                            str_val: s("metrics"),
-                        }),
+                        target_port: Some(IntOrString { r#type: Some(1), int_val: None, str_val: s("metrics") }),
                         ..Default::default()
                     },
                 ],
@@ -1125,10 +927,7 @@ mod tests {
             metadata: meta("web.17a"),
             reason: s("Started"),
             first_timestamp: time(T0),
-            event_time: Some(meta::MicroTime {
-                seconds: Some(T0),
-                nanos: Some(123_456_789),
-            }),
+            event_time: Some(meta::MicroTime { seconds: Some(T0), nanos: Some(123_456_789) }),
             count: Some(2),
             ..Default::default()
         };
@@ -1170,19 +969,14 @@ mod tests {
                 manager: s("kubectl"),
                 operation: s("Apply"),
                 fields_type: s("FieldsV1"),
-                fields_v1: Some(meta::FieldsV1 {
-                    raw: Some(br#"{"f:metadata":{}}"#.to_vec()),
-                }),
+                fields_v1: Some(meta::FieldsV1 { raw: Some(br#"{"f:metadata":{}}"#.to_vec()) }),
                 time: time(T0),
                 ..Default::default()
             }],
             ..Default::default()
         };
-        let value = decode_message(
-            "k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta",
-            &object_meta.encode_to_vec(),
-        )
-        .unwrap();
+        let value =
+            decode_message("k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta", &object_meta.encode_to_vec()).unwrap();
         assert_eq!(
             value,
             json!({
@@ -1211,8 +1005,7 @@ mod tests {
                 }],
             })
         );
-        let _: k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta =
-            serde_json::from_value(value).unwrap();
+        let _: k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta = serde_json::from_value(value).unwrap();
     }
 
     #[test]
@@ -1221,9 +1014,7 @@ mod tests {
             name: s("config"),
             volume_source: Some(core::VolumeSource {
                 config_map: Some(core::ConfigMapVolumeSource {
-                    local_object_reference: Some(core::LocalObjectReference {
-                        name: s("settings"),
-                    }),
+                    local_object_reference: Some(core::LocalObjectReference { name: s("settings") }),
                     default_mode: Some(0o644),
                     ..Default::default()
                 }),
@@ -1231,20 +1022,14 @@ mod tests {
             }),
         };
         let value = decode_message("k8s.io.api.core.v1.Volume", &volume.encode_to_vec()).unwrap();
-        assert_eq!(
-            value,
-            json!({"name": "config", "configMap": {"name": "settings", "defaultMode": 420}})
-        );
+        assert_eq!(value, json!({"name": "config", "configMap": {"name": "settings", "defaultMode": 420}}));
         let _: k8s_openapi::api::core::v1::Volume = serde_json::from_value(value).unwrap();
     }
 
     #[test]
     fn custom_resource_definition_schema() {
         use k8s_pb::apiextensions_apiserver::pkg::apis::apiextensions::v1 as ext;
-        let string_prop = ext::JsonSchemaProps {
-            r#type: s("string"),
-            ..Default::default()
-        };
+        let string_prop = ext::JsonSchemaProps { r#type: s("string"), ..Default::default() };
         let schema = ext::JsonSchemaProps {
             r#type: s("object"),
             properties: [
@@ -1268,9 +1053,7 @@ mod tests {
                             schema: Some(Box::new(string_prop.clone())),
                             j_son_schemas: vec![],
                         })),
-                        default: Some(ext::Json {
-                            raw: Some(br#"["a"]"#.to_vec()),
-                        }),
+                        default: Some(ext::Json { raw: Some(br#"["a"]"#.to_vec()) }),
                         max_items: Some(10),
                         ..Default::default()
                     },
@@ -1281,14 +1064,7 @@ mod tests {
                         r#type: s("number"),
                         minimum: Some(1.0),
                         maximum: Some(2.5),
-                        r#enum: vec![
-                            ext::Json {
-                                raw: Some(b"1".to_vec()),
-                            },
-                            ext::Json {
-                                raw: Some(b"2.5".to_vec()),
-                            },
-                        ],
+                        r#enum: vec![ext::Json { raw: Some(b"1".to_vec()) }, ext::Json { raw: Some(b"2.5".to_vec()) }],
                         ..Default::default()
                     },
                 ),
@@ -1296,24 +1072,15 @@ mod tests {
             .into(),
             dependencies: [(
                 "size".to_string(),
-                ext::JsonSchemaPropsOrStringArray {
-                    schema: None,
-                    property: vec!["tags".into()],
-                },
+                ext::JsonSchemaPropsOrStringArray { schema: None, property: vec!["tags".into()] },
             )]
             .into(),
-            additional_properties: Some(Box::new(ext::JsonSchemaPropsOrBool {
-                allows: Some(false),
-                schema: None,
-            })),
+            additional_properties: Some(Box::new(ext::JsonSchemaPropsOrBool { allows: Some(false), schema: None })),
             r#ref: s("#/definitions/x"),
             ..Default::default()
         };
         let crd = ext::CustomResourceDefinition {
-            metadata: Some(meta::ObjectMeta {
-                name: s("widgets.example.com"),
-                ..Default::default()
-            }),
+            metadata: Some(meta::ObjectMeta { name: s("widgets.example.com"), ..Default::default() }),
             spec: Some(ext::CustomResourceDefinitionSpec {
                 group: s("example.com"),
                 names: Some(ext::CustomResourceDefinitionNames {
@@ -1326,9 +1093,7 @@ mod tests {
                     name: s("v1"),
                     served: Some(true),
                     storage: Some(true),
-                    schema: Some(ext::CustomResourceValidation {
-                        open_apiv3_schema: Some(schema),
-                    }),
+                    schema: Some(ext::CustomResourceValidation { open_apiv3_schema: Some(schema) }),
                     ..Default::default()
                 }],
                 ..Default::default()
@@ -1382,88 +1147,37 @@ mod tests {
         let duration = |ns: i64| meta::Duration { duration: Some(ns) }.encode_to_vec();
         let ext = "k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.";
         let cases: Vec<(String, Vec<u8>, Value)> = vec![
-            (
-                format!("{META}Duration"),
-                duration(3_723_000_000_000),
-                json!("1h2m3s"),
-            ),
-            (
-                format!("{META}Duration"),
-                duration(300_000_000_000),
-                json!("5m0s"),
-            ),
+            (format!("{META}Duration"), duration(3_723_000_000_000), json!("1h2m3s")),
+            (format!("{META}Duration"), duration(300_000_000_000), json!("5m0s")),
             (format!("{META}Duration"), duration(0), json!("0s")),
-            (
-                format!("{META}Duration"),
-                duration(1_500_000_000),
-                json!("1.5s"),
-            ),
-            (
-                format!("{META}Duration"),
-                duration(-2_000_000),
-                json!("-2ms"),
-            ),
+            (format!("{META}Duration"), duration(1_500_000_000), json!("1.5s")),
+            (format!("{META}Duration"), duration(-2_000_000), json!("-2ms")),
             (format!("{META}Duration"), duration(1_500), json!("1.5µs")),
             (format!("{META}Duration"), vec![], json!("0s")),
             (format!("{META}Time"), vec![], Value::Null),
-            (
-                format!("{META}Time"),
-                time(0).unwrap().encode_to_vec(),
-                json!("1970-01-01T00:00:00Z"),
-            ),
+            (format!("{META}Time"), time(0).unwrap().encode_to_vec(), json!("1970-01-01T00:00:00Z")),
             (
                 format!("{META}MicroTime"),
-                meta::MicroTime {
-                    seconds: Some(T0),
-                    nanos: Some(0),
-                }
-                .encode_to_vec(),
+                meta::MicroTime { seconds: Some(T0), nanos: Some(0) }.encode_to_vec(),
                 json!("2024-01-02T03:04:05.000000Z"),
             ),
-            (
-                "k8s.io.apimachinery.pkg.api.resource.Quantity".into(),
-                quantity("1.5Gi").encode_to_vec(),
-                json!("1.5Gi"),
-            ),
-            (
-                "k8s.io.apimachinery.pkg.api.resource.Quantity".into(),
-                vec![],
-                json!("0"),
-            ),
+            ("k8s.io.apimachinery.pkg.api.resource.Quantity".into(), quantity("1.5Gi").encode_to_vec(), json!("1.5Gi")),
+            ("k8s.io.apimachinery.pkg.api.resource.Quantity".into(), vec![], json!("0")),
+            ("k8s.io.apimachinery.pkg.util.intstr.IntOrString".into(), vec![], json!(0)),
             (
                 "k8s.io.apimachinery.pkg.util.intstr.IntOrString".into(),
-                vec![],
-                json!(0),
-            ),
-            (
-                "k8s.io.apimachinery.pkg.util.intstr.IntOrString".into(),
-                IntOrString {
-                    r#type: None,
-                    int_val: Some(-5),
-                    str_val: None,
-                }
-                .encode_to_vec(),
+                IntOrString { r#type: None, int_val: Some(-5), str_val: None }.encode_to_vec(),
                 json!(-5),
             ),
             (
                 "k8s.io.apimachinery.pkg.runtime.RawExtension".into(),
-                runtime::RawExtension {
-                    raw: Some(br#"{"kind":"Pod"}"#.to_vec()),
-                }
-                .encode_to_vec(),
+                runtime::RawExtension { raw: Some(br#"{"kind":"Pod"}"#.to_vec()) }.encode_to_vec(),
                 json!({"kind": "Pod"}),
             ),
-            (
-                "k8s.io.apimachinery.pkg.runtime.RawExtension".into(),
-                vec![],
-                Value::Null,
-            ),
+            ("k8s.io.apimachinery.pkg.runtime.RawExtension".into(), vec![], Value::Null),
             (
                 format!("{META}Verbs"),
-                meta::Verbs {
-                    items: vec!["get".into(), "list".into()],
-                }
-                .encode_to_vec(),
+                meta::Verbs { items: vec!["get".into(), "list".into()] }.encode_to_vec(),
                 json!(["get", "list"]),
             ),
             (format!("{ext}JSONSchemaPropsOrBool"), vec![], json!(false)),
@@ -1471,11 +1185,7 @@ mod tests {
             (format!("{META}Status"), vec![], json!({})),
         ];
         for (message, raw, expected) in cases {
-            assert_eq!(
-                decode_message(&message, &raw).unwrap(),
-                expected,
-                "{message} {raw:?}"
-            );
+            assert_eq!(decode_message(&message, &raw).unwrap(), expected, "{message} {raw:?}");
         }
     }
 
@@ -1494,23 +1204,13 @@ mod tests {
 
         // PodSecurityContext.supplementalGroups (field 4, repeated int64), packed and not.
         let mut raw = vec![0x22, 0x03, 0x01, 0x96, 0x01];
-        raw.extend([
-            0x20, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01,
-        ]); // -1
+        raw.extend([0x20, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01]); // -1
         let value = decode_message("k8s.io.api.core.v1.PodSecurityContext", &raw).unwrap();
         assert_eq!(value, json!({"supplementalGroups": [1, 150, -1]}));
 
         // A singular message sent twice merges: Pod.metadata {name} then {namespace}.
-        let first = meta::ObjectMeta {
-            name: s("a"),
-            ..Default::default()
-        }
-        .encode_to_vec();
-        let second = meta::ObjectMeta {
-            namespace: s("b"),
-            ..Default::default()
-        }
-        .encode_to_vec();
+        let first = meta::ObjectMeta { name: s("a"), ..Default::default() }.encode_to_vec();
+        let second = meta::ObjectMeta { namespace: s("b"), ..Default::default() }.encode_to_vec();
         let mut raw = vec![0x0a, first.len() as u8];
         raw.extend(&first);
         raw.extend([0x0a, second.len() as u8]);
@@ -1521,86 +1221,36 @@ mod tests {
 
     #[test]
     fn bad_input_is_an_error() {
-        let good = envelope(
-            "v1",
-            "ConfigMap",
-            &core::ConfigMap {
-                metadata: meta("x"),
-                ..Default::default()
-            },
-        );
-        assert!(matches!(
-            decode_envelope(b"k8s"),
-            Err(DecodeError::BadMagic)
-        ));
-        assert!(matches!(
-            decode_envelope(b"{\"kind\":\"Pod\"}"),
-            Err(DecodeError::BadMagic)
-        ));
-        assert!(matches!(
-            decode_envelope(&good[..good.len() - 3]),
-            Err(DecodeError::Truncated { .. })
-        ));
+        let good = envelope("v1", "ConfigMap", &core::ConfigMap { metadata: meta("x"), ..Default::default() });
+        assert!(matches!(decode_envelope(b"k8s"), Err(DecodeError::BadMagic)));
+        assert!(matches!(decode_envelope(b"{\"kind\":\"Pod\"}"), Err(DecodeError::BadMagic)));
+        assert!(matches!(decode_envelope(&good[..good.len() - 3]), Err(DecodeError::Truncated { .. })));
 
-        let encoded = runtime::Unknown {
-            content_encoding: s("gzip"),
-            ..Default::default()
-        };
+        let encoded = runtime::Unknown { content_encoding: s("gzip"), ..Default::default() };
         let mut body = MAGIC.to_vec();
         body.extend(encoded.encode_to_vec());
-        assert!(
-            matches!(decode_envelope(&body), Err(DecodeError::UnsupportedContentEncoding(e)) if e == "gzip")
-        );
+        assert!(matches!(decode_envelope(&body), Err(DecodeError::UnsupportedContentEncoding(e)) if e == "gzip"));
 
         let cm = "k8s.io.api.core.v1.ConfigMap";
-        assert!(matches!(
-            decode_message("k8s.io.api.core.v1.Nope", &[]),
-            Err(DecodeError::UnknownMessage(_))
-        ));
+        assert!(matches!(decode_message("k8s.io.api.core.v1.Nope", &[]), Err(DecodeError::UnknownMessage(_))));
         // metadata (1) as a varint.
-        assert!(matches!(
-            decode_message(cm, &[0x08, 0x01]),
-            Err(DecodeError::InvalidWireType { .. })
-        ));
+        assert!(matches!(decode_message(cm, &[0x08, 0x01]), Err(DecodeError::InvalidWireType { .. })));
         // metadata.name with invalid UTF-8.
         let err = decode_message(cm, &[0x0a, 0x03, 0x0a, 0x01, 0xff]).unwrap_err();
-        assert!(
-            matches!(&err, DecodeError::InvalidUtf8 { path } if path == "metadata.name"),
-            "{err}"
-        );
+        assert!(matches!(&err, DecodeError::InvalidUtf8 { path } if path == "metadata.name"), "{err}");
         // A varint that never ends, a length past the end, field number 0.
-        assert!(matches!(
-            decode_message(cm, &[0x08, 0xff, 0xff]),
-            Err(DecodeError::Truncated { .. })
-        ));
-        assert!(matches!(
-            decode_message(cm, &[0x0a, 0x05, 0x00]),
-            Err(DecodeError::Truncated { .. })
-        ));
-        assert!(matches!(
-            decode_message(cm, &[0x00, 0x00]),
-            Err(DecodeError::Malformed { .. })
-        ));
+        assert!(matches!(decode_message(cm, &[0x08, 0xff, 0xff]), Err(DecodeError::Truncated { .. })));
+        assert!(matches!(decode_message(cm, &[0x0a, 0x05, 0x00]), Err(DecodeError::Truncated { .. })));
+        assert!(matches!(decode_message(cm, &[0x00, 0x00]), Err(DecodeError::Malformed { .. })));
         // RawExtension that is not JSON; IntOrString of an unknown type.
-        let raw = runtime::RawExtension {
-            raw: Some(b"{nope".to_vec()),
-        }
-        .encode_to_vec();
+        let raw = runtime::RawExtension { raw: Some(b"{nope".to_vec()) }.encode_to_vec();
         assert!(matches!(
             decode_message("k8s.io.apimachinery.pkg.runtime.RawExtension", &raw),
             Err(DecodeError::InvalidEmbeddedJson { .. })
         ));
-        let raw = IntOrString {
-            r#type: Some(7),
-            ..Default::default()
-        }
-        .encode_to_vec();
+        let raw = IntOrString { r#type: Some(7), ..Default::default() }.encode_to_vec();
         assert!(decode_message("k8s.io.apimachinery.pkg.util.intstr.IntOrString", &raw).is_err());
-        let raw = meta::Time {
-            seconds: Some(i64::MAX),
-            nanos: None,
-        }
-        .encode_to_vec();
+        let raw = meta::Time { seconds: Some(i64::MAX), nanos: None }.encode_to_vec();
         assert!(decode_message("k8s.io.apimachinery.pkg.apis.meta.v1.Time", &raw).is_err());
     }
 
@@ -1615,10 +1265,7 @@ mod tests {
             raw = outer;
         }
         let name = "k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps";
-        assert!(matches!(
-            decode_message(name, &raw),
-            Err(DecodeError::TooDeep { .. })
-        ));
+        assert!(matches!(decode_message(name, &raw), Err(DecodeError::TooDeep { .. })));
     }
 
     #[test]
@@ -1636,21 +1283,14 @@ mod tests {
             "Service",
             &core::Service {
                 metadata: meta("x"),
-                spec: Some(core::ServiceSpec {
-                    cluster_ips: vec!["10.0.0.1".into()],
-                    ..Default::default()
-                }),
+                spec: Some(core::ServiceSpec { cluster_ips: vec!["10.0.0.1".into()], ..Default::default() }),
                 ..Default::default()
             },
         );
         for round in 0..3000 {
             let body: Vec<u8> = if round % 2 == 0 {
                 let len = (next() % 64) as usize;
-                MAGIC
-                    .iter()
-                    .copied()
-                    .chain((0..len).map(|_| next() as u8))
-                    .collect()
+                MAGIC.iter().copied().chain((0..len).map(|_| next() as u8)).collect()
             } else {
                 let mut body = pod.clone();
                 let i = 4 + (next() as usize) % (body.len() - 4);
@@ -1668,8 +1308,7 @@ mod tests {
     fn table_has_json_names_and_patch_metadata() {
         let field = |message: &str, json: &str| {
             let m = schema::message(message).unwrap_or_else(|| panic!("no message {message}"));
-            m.field_by_json(json)
-                .unwrap_or_else(|| panic!("no field {message}.{json}"))
+            m.field_by_json(json).unwrap_or_else(|| panic!("no field {message}.{json}"))
         };
         let core = "k8s.io.api.core.v1.";
         let props = "k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps";
@@ -1691,10 +1330,7 @@ mod tests {
         let containers = field(&format!("{core}PodSpec"), "containers");
         assert_eq!(containers.patch_strategy, Some("merge"));
         assert_eq!(containers.patch_merge_key, Some("name"));
-        assert_eq!(
-            containers.ty,
-            FieldType::Message("k8s.io.api.core.v1.Container")
-        );
+        assert_eq!(containers.ty, FieldType::Message("k8s.io.api.core.v1.Container"));
         assert_eq!(containers.cardinality, Cardinality::Repeated);
 
         let ports = field(&format!("{core}Container"), "ports");
@@ -1705,12 +1341,7 @@ mod tests {
         let finalizers = field(&format!("{META}ObjectMeta"), "finalizers");
         assert_eq!(finalizers.patch_strategy, Some("merge"));
         let labels = field(&format!("{META}ObjectMeta"), "labels");
-        assert_eq!(
-            labels.cardinality,
-            Cardinality::Map {
-                key: FieldType::String
-            }
-        );
+        assert_eq!(labels.cardinality, Cardinality::Map { key: FieldType::String });
 
         // prost's `JsonSchemaProps` is named by its Go/proto name.
         assert!(schema::message(props).is_some());

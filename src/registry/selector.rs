@@ -519,11 +519,7 @@ fn check_values(key: &str, op: Op, values: &[String]) -> Result<(), String> {
     for (i, v) in values.iter().enumerate() {
         let value_errs = label_value_errors(v);
         if !value_errs.is_empty() {
-            errs.push(format!(
-                "values[{i}][{key}]: Invalid value: {}: {}",
-                go_quote(v),
-                value_errs.join("; ")
-            ));
+            errs.push(format!("values[{i}][{key}]: Invalid value: {}: {}", go_quote(v), value_errs.join("; ")));
         }
     }
     aggregate(errs).map_or(Ok(()), Err)
@@ -652,9 +648,7 @@ fn unescape_value(raw: &str) -> Result<String, SelectorError> {
                 escaped = false;
             }
             (true, _) => {
-                return Err(SelectorError::new(format!(
-                    "invalid field selector: invalid escape sequence: \\{c}"
-                )));
+                return Err(SelectorError::new(format!("invalid field selector: invalid escape sequence: \\{c}")));
             }
             (false, '\\') => escaped = true,
             // Upstream prints the offending character as its code point number.
@@ -694,9 +688,7 @@ impl FieldSelector {
         let mut terms = Vec::with_capacity(parts.len());
         for part in parts.into_iter().filter(|p| !p.is_empty()) {
             let Some((field, negated, raw)) = split_term(part) else {
-                return Err(SelectorError::new(format!(
-                    "invalid selector: '{selector}'; can't understand '{part}'"
-                )));
+                return Err(SelectorError::new(format!("invalid selector: '{selector}'; can't understand '{part}'")));
             };
             let value = unescape_value(raw)?;
             terms.push(FieldTerm { field: field.to_string(), value, negated });
@@ -724,11 +716,7 @@ impl FieldSelector {
     pub fn validate(&self, allowed: &[&str]) -> Result<(), SelectorError> {
         let Some(field) = self.first_unknown(allowed) else { return Ok(()) };
         let only: Vec<String> = allowed.iter().map(|a| go_quote(a)).collect();
-        Err(SelectorError::new(format!(
-            "{} is not a known field selector: only {}",
-            go_quote(field),
-            only.join(", ")
-        )))
+        Err(SelectorError::new(format!("{} is not a known field selector: only {}", go_quote(field), only.join(", "))))
     }
 
     /// Rejects fields outside `allowed` with `field label not supported: x`, the text
@@ -926,15 +914,11 @@ mod tests {
             ("!!a", format!("{req}found '!', expected: identifier")),
             (
                 "a>x",
-                format!(
-                    "{req}values[0]: Invalid value: \"x\": for 'Gt', 'Lt' operators, the value must be an integer"
-                ),
+                format!("{req}values[0]: Invalid value: \"x\": for 'Gt', 'Lt' operators, the value must be an integer"),
             ),
             (
                 "a<",
-                format!(
-                    "{req}values[0]: Invalid value: \"\": for 'Gt', 'Lt' operators, the value must be an integer"
-                ),
+                format!("{req}values[0]: Invalid value: \"\": for 'Gt', 'Lt' operators, the value must be an integer"),
             ),
             ("a>-1", format!("{req}values[0][a]: Invalid value: \"-1\": {VALUE_RULE}")),
             (
@@ -957,12 +941,7 @@ mod tests {
             ("\"q\"", format!("{req}<nil>: Invalid value: \"\\\"q\\\"\": name part {NAME_RULE}")),
             ("A.com/b", format!("{req}<nil>: Invalid value: \"A.com/b\": prefix part {PREFIX_RULE}")),
             ("/b", format!("{req}<nil>: Invalid value: \"/b\": prefix part must be non-empty")),
-            (
-                "a/",
-                format!(
-                    "{req}<nil>: Invalid value: \"a/\": name part must be non-empty; name part {NAME_RULE}"
-                ),
-            ),
+            ("a/", format!("{req}<nil>: Invalid value: \"a/\": name part must be non-empty; name part {NAME_RULE}")),
             (
                 "a/b/c",
                 format!(
@@ -1001,10 +980,7 @@ mod tests {
         let prefix = format!("{}.{}.{}.{}", "b".repeat(63), "b".repeat(63), "b".repeat(63), "b".repeat(61));
         assert_eq!(prefix.len(), 253);
         assert!(label_key_errors(&format!("{prefix}/x")).is_empty());
-        assert_eq!(
-            label_key_errors(&format!("{prefix}b/x"))[0],
-            "prefix part must be no more than 253 bytes"
-        );
+        assert_eq!(label_key_errors(&format!("{prefix}b/x"))[0], "prefix part must be no more than 253 bytes");
     }
 
     #[test]
@@ -1069,13 +1045,8 @@ mod tests {
 
     #[test]
     fn field_escapes_unescape() {
-        let cases = [
-            ("a=x\\,y", "x,y"),
-            ("a=x\\=y", "x=y"),
-            ("a=x\\\\y", "x\\y"),
-            ("a=\\,\\,", ",,"),
-            ("a=plain", "plain"),
-        ];
+        let cases =
+            [("a=x\\,y", "x,y"), ("a=x\\=y", "x=y"), ("a=x\\\\y", "x\\y"), ("a=\\,\\,", ",,"), ("a=plain", "plain")];
         for (input, want) in cases {
             let sel = FieldSelector::parse(input).expect("parses");
             assert_eq!(sel.exact_value("a"), Some(want), "{input:?}");
@@ -1136,20 +1107,14 @@ mod tests {
             sel.validate(&meta).expect_err("unknown").message(),
             r#""foo.bar" is not a known field selector: only "metadata.name", "metadata.namespace""#
         );
-        assert_eq!(
-            sel.validate_supported(&meta).expect_err("unknown").message(),
-            "field label not supported: foo.bar"
-        );
+        assert_eq!(sel.validate_supported(&meta).expect_err("unknown").message(), "field label not supported: foo.bar");
         let ok = FieldSelector::parse("metadata.name=a,metadata.namespace!=b").expect("parses");
         assert!(ok.validate(&meta).is_ok());
         assert!(ok.validate_supported(&meta).is_ok());
         assert!(FieldSelector::parse("").expect("parses").validate(&[]).is_ok());
         // Terms are checked in sorted order, so the first unknown one is stable.
         let two = FieldSelector::parse("z.z=1,b.b!=2").expect("parses");
-        assert_eq!(
-            two.validate_supported(&meta).expect_err("unknown").message(),
-            "field label not supported: b.b"
-        );
+        assert_eq!(two.validate_supported(&meta).expect_err("unknown").message(), "field label not supported: b.b");
         assert_eq!(two.fields().collect::<Vec<_>>(), ["b.b", "z.z"]);
     }
 

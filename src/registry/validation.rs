@@ -135,7 +135,9 @@ pub fn validate_name(rt: &ResourceType, name: &str) -> Result<(), Cause> {
         _ if rt.builtin.is_none() => validate_path_segment_name,
         _ => validate_dns1123_subdomain,
     };
-    rule(name).and_then(|()| validate_path_segment_name(name)).map_err(|msg| Cause::invalid("metadata.name", name, &msg))
+    rule(name)
+        .and_then(|()| validate_path_segment_name(name))
+        .map_err(|msg| Cause::invalid("metadata.name", name, &msg))
 }
 
 /// Rules for labels, annotations and generateName that apply to every kind.
@@ -194,8 +196,9 @@ mod tests {
         let err = prepare_body(configmaps(), json!({"apiVersion": "v1", "kind": "Secret"}), FieldValidation::Warn)
             .unwrap_err();
         assert_eq!(err.code, 400);
-        let err = prepare_body(configmaps(), json!({"apiVersion": "apps/v1", "kind": "ConfigMap"}), FieldValidation::Warn)
-            .unwrap_err();
+        let err =
+            prepare_body(configmaps(), json!({"apiVersion": "apps/v1", "kind": "ConfigMap"}), FieldValidation::Warn)
+                .unwrap_err();
         assert_eq!(err.code, 400);
         let err = prepare_body(configmaps(), json!([1, 2]), FieldValidation::Warn).unwrap_err();
         assert_eq!(err.code, 400);

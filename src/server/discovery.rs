@@ -158,7 +158,8 @@ fn aggregated_resource(rt: &ResourceType) -> Value {
     }
     let mut subresources = Vec::new();
     if rt.status_subresource {
-        subresources.push(json!({"subresource": "status", "responseKind": response_kind, "verbs": ["get", "patch", "update"]}));
+        subresources
+            .push(json!({"subresource": "status", "responseKind": response_kind, "verbs": ["get", "patch", "update"]}));
     }
     if rt.scale_subresource {
         let scale = json!({"group": "autoscaling", "version": "v1", "kind": "Scale"});
@@ -184,8 +185,10 @@ pub fn aggregated(table: &KindTable, core: bool) -> Value {
             let versions: Vec<Value> = versions
                 .iter()
                 .map(|version| {
-                    let resources: Vec<Value> =
-                        of_group_version(table, &group, version).into_iter().map(|rt| aggregated_resource(rt)).collect();
+                    let resources: Vec<Value> = of_group_version(table, &group, version)
+                        .into_iter()
+                        .map(|rt| aggregated_resource(rt))
+                        .collect();
                     json!({"version": version, "resources": resources, "freshness": "Current"})
                 })
                 .collect();
@@ -252,8 +255,11 @@ mod tests {
     fn legacy_discovery_lists_resources_and_subresources() {
         let table = KindTable::builtin();
         let core = resource_list(table, "", "v1").unwrap();
-        let names: Vec<&str> = core["resources"].as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap()).collect();
-        assert!(names.contains(&"configmaps") && names.contains(&"pods/status") && names.contains(&"namespaces/finalize"));
+        let names: Vec<&str> =
+            core["resources"].as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap()).collect();
+        assert!(
+            names.contains(&"configmaps") && names.contains(&"pods/status") && names.contains(&"namespaces/finalize")
+        );
         let cm = core["resources"].as_array().unwrap().iter().find(|r| r["name"] == "configmaps").unwrap();
         assert_eq!(cm["singularName"], "configmap");
         assert_eq!(cm["shortNames"], json!(["cm"]));
@@ -271,7 +277,12 @@ mod tests {
         assert_eq!(core["items"][0]["metadata"]["name"], "");
         let apis = aggregated(table, false);
         let apps = apis["items"].as_array().unwrap().iter().find(|i| i["metadata"]["name"] == "apps").unwrap();
-        let deploy = apps["versions"][0]["resources"].as_array().unwrap().iter().find(|r| r["resource"] == "deployments").unwrap();
+        let deploy = apps["versions"][0]["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["resource"] == "deployments")
+            .unwrap();
         assert_eq!(deploy["responseKind"]["kind"], "Deployment");
         assert_eq!(deploy["scope"], "Namespaced");
     }

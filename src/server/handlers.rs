@@ -18,8 +18,8 @@ use super::openapi::OpenApiV3;
 use super::scope::{self, ApiPath, ResourcePath};
 use super::watch;
 use crate::registry::error::{ApiError, ApiResult};
-use crate::registry::store::{DeleteOptions, ListOptions, PatchType, Subresource, Target, WriteOptions, list_object};
 use crate::registry::selector::{FieldSelector, LabelSelector};
+use crate::registry::store::{DeleteOptions, ListOptions, PatchType, Subresource, Target, WriteOptions, list_object};
 use crate::registry::table::{self, IncludeObject};
 use crate::registry::validation::{FieldValidation, prepare_body};
 
@@ -60,14 +60,19 @@ async fn dispatch(state: &AppState, request: Request) -> ApiResult<Response> {
     }
     let method = request.method().clone();
     if !matches!(scoped.path, ApiPath::Resource(_)) && method != Method::GET && method != Method::HEAD {
-        return Err(ApiError::method_not_allowed(format!("the server does not allow this method on {}", request.uri().path())));
+        return Err(ApiError::method_not_allowed(format!(
+            "the server does not allow this method on {}",
+            request.uri().path()
+        )));
     }
     let headers = request.headers();
     let plain = Offer::default();
     let discovery_offer = Offer { aggregated_discovery: true, ..Offer::default() };
     let table = state.registry.kinds();
     match scoped.path {
-        ApiPath::Health => Ok((StatusCode::OK, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], "ok").into_response()),
+        ApiPath::Health => {
+            Ok((StatusCode::OK, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], "ok").into_response())
+        }
         ApiPath::Version => Ok(respond(StatusCode::OK, negotiate(headers, plain)?, &discovery::version(), &[])),
         ApiPath::Root => Ok(respond(StatusCode::OK, negotiate(headers, plain)?, &discovery::root_paths(table), &[])),
         ApiPath::CoreVersions => match negotiate(headers, discovery_offer)? {
@@ -89,9 +94,8 @@ async fn dispatch(state: &AppState, request: Request) -> ApiResult<Response> {
         }
         ApiPath::OpenApiIndex => Ok(raw_json(OpenApiV3::builtin().index_json().to_vec())),
         ApiPath::OpenApiDocument { gv_path } => {
-            let (_, doc) = OpenApiV3::builtin()
-                .document(&gv_path)
-                .ok_or_else(|| ApiError::no_route(request.uri().path()))?;
+            let (_, doc) =
+                OpenApiV3::builtin().document(&gv_path).ok_or_else(|| ApiError::no_route(request.uri().path()))?;
             Ok(raw_json(doc.to_vec()))
         }
         ApiPath::OpenApiV2 => Err(ApiError::no_route("/openapi/v2 is not served; use /openapi/v3")),
@@ -212,7 +216,8 @@ async fn resource(
             let body_type = if patch_type == PatchType::Apply { http::YAML } else { http::JSON };
             let patch = http::decode_body(body_type, &bytes, None)?;
             let sub = subresource.unwrap_or(Subresource::Main);
-            let (patched, warnings) = registry.patch(&target, &name, patch_type, &patch, sub, validation, &options).await?;
+            let (patched, warnings) =
+                registry.patch(&target, &name, patch_type, &patch, sub, validation, &options).await?;
             let format = negotiate(&headers, Offer::default())?;
             Ok(respond(StatusCode::OK, format, &patched, &warnings))
         }
@@ -269,7 +274,9 @@ fn write_options(query: &Query) -> ApiResult<WriteOptions> {
         None => false,
         Some("All") => true,
         Some(other) => {
-            return Err(ApiError::bad_request(format!("unsupported dryRun value {other:?}: the only supported value is All")));
+            return Err(ApiError::bad_request(format!(
+                "unsupported dryRun value {other:?}: the only supported value is All"
+            )));
         }
     };
     Ok(WriteOptions { dry_run, field_manager: query.get("fieldManager").map(String::from) })
@@ -281,7 +288,10 @@ pub(super) fn list_options(query: &Query) -> ApiResult<ListOptions> {
     let field_selector = query.get("fieldSelector").map(FieldSelector::parse).transpose().map_err(bad)?;
     let limit = match query.get("limit") {
         None => None,
-        Some(raw) => Some(raw.parse::<i64>().map_err(|_| ApiError::bad_request(format!("invalid limit {raw:?}")))?.max(0) as usize),
+        Some(raw) => {
+            Some(raw.parse::<i64>().map_err(|_| ApiError::bad_request(format!("invalid limit {raw:?}")))?.max(0)
+                as usize)
+        }
     };
     Ok(ListOptions {
         label_selector,
@@ -381,7 +391,8 @@ pub(super) fn watch_timeout(query: &Query) -> ApiResult<Option<Duration>> {
     match query.get("timeoutSeconds") {
         None => Ok(None),
         Some(raw) => {
-            let secs: i64 = raw.parse().map_err(|_| ApiError::bad_request(format!("invalid timeoutSeconds {raw:?}")))?;
+            let secs: i64 =
+                raw.parse().map_err(|_| ApiError::bad_request(format!("invalid timeoutSeconds {raw:?}")))?;
             Ok(Some(Duration::from_secs(secs.max(0) as u64)))
         }
     }

@@ -203,18 +203,23 @@ mod tests {
 
     #[test]
     fn kubectl_get_negotiates_a_table() {
-        let headers = accept("application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json");
+        let headers = accept(
+            "application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json",
+        );
         assert_eq!(negotiate(&headers, Offer { table: true, ..Offer::default() }).unwrap(), Format::Table);
         assert_eq!(negotiate(&headers, Offer::default()).unwrap(), Format::Json);
     }
 
     #[test]
     fn discovery_negotiates_aggregated_v2_only_when_offered() {
-        let headers = accept("application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,application/json");
+        let headers = accept(
+            "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,application/json",
+        );
         let offer = Offer { aggregated_discovery: true, ..Offer::default() };
         assert_eq!(negotiate(&headers, offer).unwrap(), Format::AggregatedDiscovery);
         assert_eq!(negotiate(&headers, Offer::default()).unwrap(), Format::Json);
-        let beta_only = accept("application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,application/json");
+        let beta_only =
+            accept("application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,application/json");
         assert_eq!(negotiate(&beta_only, offer).unwrap(), Format::Json);
     }
 

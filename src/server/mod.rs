@@ -70,9 +70,17 @@ impl ServerConfig {
 #[derive(Debug, thiserror::Error)]
 pub enum ServerError {
     #[error("cannot listen on {address}")]
-    Bind { address: SocketAddr, #[source] source: std::io::Error },
+    Bind {
+        address: SocketAddr,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("cannot open the storage in {path}")]
-    Storage { path: PathBuf, #[source] source: std::io::Error },
+    Storage {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("cannot prepare certificates and tokens")]
     Pki(#[from] tls::PkiError),
     #[error("cannot create the root plane")]
@@ -135,7 +143,8 @@ impl RunningServer {
 /// Binds, prepares the data dir and starts serving.
 pub async fn start(config: ServerConfig) -> Result<RunningServer, ServerError> {
     let requested = SocketAddr::new(config.bind_address, config.port);
-    let listener = TcpListener::bind(requested).await.map_err(|source| ServerError::Bind { address: requested, source })?;
+    let listener =
+        TcpListener::bind(requested).await.map_err(|source| ServerError::Bind { address: requested, source })?;
     let address = listener.local_addr().map_err(|source| ServerError::Bind { address: requested, source })?;
 
     let mut sans = config.tls_sans.clone();
@@ -146,12 +155,14 @@ pub async fn start(config: ServerConfig) -> Result<RunningServer, ServerError> {
     let tls_config = pki.server_config()?;
 
     let storage_dir = config.data_dir.join("storage");
-    let backend = EmbeddedBackend::open(&storage_dir).map_err(|source| ServerError::Storage { path: storage_dir, source })?;
+    let backend =
+        EmbeddedBackend::open(&storage_dir).map_err(|source| ServerError::Storage { path: storage_dir, source })?;
     let backend: Arc<dyn Backend> = Arc::new(backend);
     let registry = Arc::new(Registry::new(backend, config.auto_create_planes));
     registry.ensure_plane(&PlaneName::root()).await.map_err(ServerError::RootPlane)?;
 
-    let client_host = if config.bind_address.is_unspecified() { IpAddr::V4(Ipv4Addr::LOCALHOST) } else { config.bind_address };
+    let client_host =
+        if config.bind_address.is_unspecified() { IpAddr::V4(Ipv4Addr::LOCALHOST) } else { config.bind_address };
     let client_address = SocketAddr::new(client_host, address.port());
     let kubeconfig = config.data_dir.join("admin.kubeconfig");
     kubeconfig::write_admin(&kubeconfig, &format!("https://{client_address}"), &pki.ca_pem, &pki.admin_token)?;
@@ -165,7 +176,13 @@ pub async fn start(config: ServerConfig) -> Result<RunningServer, ServerError> {
         shutdown: shutdown_rx.clone(),
     }));
     let controllers = controller::spawn_all(registry.clone(), shutdown_rx.clone());
-    let task = tokio::spawn(serve(listener, tokio_rustls::TlsAcceptor::from(tls_config), app(state), shutdown_rx, controllers));
+    let task = tokio::spawn(serve(
+        listener,
+        tokio_rustls::TlsAcceptor::from(tls_config),
+        app(state),
+        shutdown_rx,
+        controllers,
+    ));
     tracing::info!(%address, kubeconfig = %kubeconfig.display(), "kplane API server is serving");
     Ok(RunningServer {
         address: client_address,

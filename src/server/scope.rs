@@ -21,13 +21,20 @@ pub enum ApiPath {
     /// `/apis`
     Groups,
     /// `/apis/<group>`
-    Group { group: String },
+    Group {
+        group: String,
+    },
     /// `/api/v1`, `/apis/<group>/<version>`
-    Resources { group: String, version: String },
+    Resources {
+        group: String,
+        version: String,
+    },
     /// `/openapi/v3`
     OpenApiIndex,
     /// `/openapi/v3/<api/v1 | apis/g/v>`
-    OpenApiDocument { gv_path: String },
+    OpenApiDocument {
+        gv_path: String,
+    },
     /// `/openapi/v2`: not served (clients then use v3).
     OpenApiV2,
     /// A resource collection, object or subresource.
@@ -67,7 +74,8 @@ fn segments(raw: &str) -> Result<Vec<String>, ApiError> {
             let decoded = percent_decode_str(segment)
                 .decode_utf8()
                 .map_err(|_| ApiError::bad_request(format!("invalid path segment {segment:?}: not UTF-8")))?;
-            if decoded.is_empty() || decoded == "." || decoded == ".." || decoded.contains('/') || decoded.contains('%') {
+            if decoded.is_empty() || decoded == "." || decoded == ".." || decoded.contains('/') || decoded.contains('%')
+            {
                 return Err(ApiError::bad_request(format!("invalid path segment {segment:?}")));
             }
             Ok(decoded.into_owned())
@@ -185,7 +193,10 @@ mod tests {
         }
         let apps = parse("/apis/apps/v1/namespaces/x/deployments/d/scale").unwrap().path;
         assert!(matches!(apps, ApiPath::Resource(r) if r.group == "apps" && r.subresource.as_deref() == Some("scale")));
-        assert_eq!(parse("/openapi/v3/apis/apps/v1").unwrap().path, ApiPath::OpenApiDocument { gv_path: "apis/apps/v1".into() });
+        assert_eq!(
+            parse("/openapi/v3/apis/apps/v1").unwrap().path,
+            ApiPath::OpenApiDocument { gv_path: "apis/apps/v1".into() }
+        );
     }
 
     #[test]
@@ -207,7 +218,9 @@ mod tests {
 
     #[test]
     fn unknown_shapes_are_not_found() {
-        for path in ["/clusters/a", "/clusters/a/foo/api", "/clusters/a/control-planeZ/api", "/nope", "/apis/g/v/a/b/c/d"] {
+        for path in
+            ["/clusters/a", "/clusters/a/foo/api", "/clusters/a/control-planeZ/api", "/nope", "/apis/g/v/a/b/c/d"]
+        {
             assert_eq!(parse(path).unwrap_err().code, 404, "{path}");
         }
     }

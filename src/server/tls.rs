@@ -31,7 +31,11 @@ const CA_COMMON_NAME: &str = "kplane-ca";
 #[derive(Debug, thiserror::Error)]
 pub enum PkiError {
     #[error("reading or writing {path}")]
-    Io { path: PathBuf, #[source] source: std::io::Error },
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("generating a certificate")]
     Generate(#[source] rcgen::Error),
     #[error("the certificate or key in {path} is not valid PEM")]
@@ -56,13 +60,8 @@ fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> PkiError + '_ {
 /// Writes a secret file readable by its owner only, atomically (temp file + rename).
 pub fn write_private(path: &Path, contents: &[u8]) -> Result<(), PkiError> {
     let tmp = path.with_extension("tmp");
-    let mut file = fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(&tmp)
-        .map_err(io_err(&tmp))?;
+    let mut file =
+        fs::OpenOptions::new().write(true).create(true).truncate(true).mode(0o600).open(&tmp).map_err(io_err(&tmp))?;
     file.write_all(contents).and_then(|()| file.sync_all()).map_err(io_err(&tmp))?;
     fs::rename(&tmp, path).map_err(io_err(path))
 }

@@ -24,15 +24,10 @@ enum Shape {
 pub async fn serve(state: &AppState, target: &Target, query: &Query, headers: &HeaderMap) -> ApiResult<Response> {
     let format = negotiate(headers, Offer { table: true, ..Offer::default() })?;
     let shape = match format {
-        Format::Table => {
-            Shape::Table(IncludeObject::parse(query.get("includeObject")).map_err(ApiError::bad_request)?)
-        }
+        Format::Table => Shape::Table(IncludeObject::parse(query.get("includeObject")).map_err(ApiError::bad_request)?),
         _ => Shape::Objects,
     };
-    let send_initial_events = match query.get("sendInitialEvents") {
-        None => None,
-        Some(raw) => Some(raw == "true"),
-    };
+    let send_initial_events = query.get("sendInitialEvents").map(|raw| raw == "true");
     let options = WatchOptions {
         list: list_options(query)?,
         allow_bookmarks: matches!(query.get("allowWatchBookmarks"), Some("true" | "1")),
@@ -43,11 +38,12 @@ pub async fn serve(state: &AppState, target: &Target, query: &Query, headers: &H
     let watcher = state.registry.watch(target, options).await?;
     let shutdown = state.shutdown.clone();
     let rt = target.rt.clone();
-    let events = stream::unfold((watcher, shutdown, rt, true), move |(mut watcher, mut shutdown, rt, first)| async move {
-        let event = next_or_shutdown(&mut watcher, &mut shutdown).await?;
-        let line = encode(&rt, &event, shape, first);
-        Some((Ok::<Bytes, std::convert::Infallible>(line), (watcher, shutdown, rt, false)))
-    });
+    let events =
+        stream::unfold((watcher, shutdown, rt, true), move |(mut watcher, mut shutdown, rt, first)| async move {
+            let event = next_or_shutdown(&mut watcher, &mut shutdown).await?;
+            let line = encode(&rt, &event, shape, first);
+            Some((Ok::<Bytes, std::convert::Infallible>(line), (watcher, shutdown, rt, false)))
+        });
     let mut response = Response::new(Body::from_stream(events));
     *response.status_mut() = StatusCode::OK;
     let content_type = if matches!(shape, Shape::Table(_)) { http::TABLE_JSON } else { http::JSON };
@@ -56,7 +52,10 @@ pub async fn serve(state: &AppState, target: &Target, query: &Query, headers: &H
     Ok(response)
 }
 
-async fn next_or_shutdown(watcher: &mut Watcher, shutdown: &mut tokio::sync::watch::Receiver<bool>) -> Option<WatchEvent> {
+async fn next_or_shutdown(
+    watcher: &mut Watcher,
+    shutdown: &mut tokio::sync::watch::Receiver<bool>,
+) -> Option<WatchEvent> {
     if *shutdown.borrow() {
         return None;
     }

@@ -14,9 +14,9 @@
 //! A write future resolves only once the write is durable: for the embedded backend, once
 //! it is fsynced to the write-ahead log. Readers never observe a write before that point.
 
-pub mod embedded;
 #[cfg(test)]
 pub mod conformance;
+pub mod embedded;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -133,8 +133,7 @@ pub trait Backend: Send + Sync + 'static {
 
     /// Replaces `key` if its current `mod_revision` equals `expected`. Fails with
     /// [`Error::NotFound`] if it does not exist, [`Error::Conflict`] if it changed.
-    fn update(&self, key: &str, value: Bytes, expected: Revision)
-    -> BoxFuture<'_, Result<KeyValue>>;
+    fn update(&self, key: &str, value: Bytes, expected: Revision) -> BoxFuture<'_, Result<KeyValue>>;
 
     /// Deletes `key` if its current `mod_revision` equals `expected`; returns the deleted value
     /// with `mod_revision` set to the deleting revision. Errors as for `update`.

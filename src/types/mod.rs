@@ -59,12 +59,10 @@ pub fn validate_dns1123_label(value: &str) -> Result<(), String> {
         return Err(format!("must be no more than {DNS1123_LABEL_MAX} characters"));
     }
     if !is_label_shaped(value) {
-        return Err(
-            "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', \
+        return Err("a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', \
              and must start and end with an alphanumeric character (e.g. 'my-name', or '123-abc', \
              regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')"
-                .into(),
-        );
+            .into());
     }
     Ok(())
 }
@@ -78,13 +76,11 @@ pub fn validate_dns1123_subdomain(value: &str) -> Result<(), String> {
         return Err(format!("must be no more than {DNS1123_SUBDOMAIN_MAX} characters"));
     }
     if !value.split('.').all(is_label_shaped) {
-        return Err(
-            "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, \
+        return Err("a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, \
              '-' or '.', and must start and end with an alphanumeric character (e.g. \
              'example.com', regex used for validation is \
              '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')"
-                .into(),
-        );
+            .into());
     }
     Ok(())
 }
@@ -106,9 +102,7 @@ fn is_label_shaped(value: &str) -> bool {
     let bytes = value.as_bytes();
     let alnum = |b: &u8| b.is_ascii_lowercase() || b.is_ascii_digit();
     match (bytes.first(), bytes.last()) {
-        (Some(first), Some(last)) => {
-            alnum(first) && alnum(last) && bytes.iter().all(|b| alnum(b) || *b == b'-')
-        }
+        (Some(first), Some(last)) => alnum(first) && alnum(last) && bytes.iter().all(|b| alnum(b) || *b == b'-'),
         _ => false,
     }
 }

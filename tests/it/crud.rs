@@ -86,7 +86,11 @@ async fn merge_and_json_patches_apply_to_the_stored_object() {
     let api: Api<ConfigMap> = Api::namespaced(server.client("team-a").await, "default");
     api.create(&PostParams::default(), &configmap("a", "1")).await.unwrap();
     let merged = api
-        .patch("a", &PatchParams::default(), &Patch::Merge(json!({"metadata": {"labels": {"x": "y"}}, "data": {"more": "2"}})))
+        .patch(
+            "a",
+            &PatchParams::default(),
+            &Patch::Merge(json!({"metadata": {"labels": {"x": "y"}}, "data": {"more": "2"}})),
+        )
         .await
         .unwrap();
     assert_eq!(merged.metadata.labels.unwrap()["x"], "y");
@@ -146,9 +150,7 @@ async fn finalizers_hold_a_deleted_object_until_they_are_removed() {
     assert!(marked.metadata.deletion_timestamp.is_some());
     assert_eq!(marked.metadata.generation, Some(2));
     assert!(api.get("held").await.unwrap().metadata.deletion_timestamp.is_some());
-    api.patch("held", &PatchParams::default(), &Patch::Merge(json!({"metadata": {"finalizers": null}})))
-        .await
-        .unwrap();
+    api.patch("held", &PatchParams::default(), &Patch::Merge(json!({"metadata": {"finalizers": null}}))).await.unwrap();
     assert!(api.get_opt("held").await.unwrap().is_none());
 }
 
@@ -180,7 +182,8 @@ async fn field_validation_strict_rejects_and_warn_reports_unknown_fields() {
     let path = "/api/v1/namespaces/default/configmaps";
     let headers = [("content-type", "application/json")];
     let bytes = serde_json::to_vec(&body).unwrap();
-    let (code, text, _) = raw(&client, "POST", &format!("{path}?fieldValidation=Strict"), &headers, bytes.clone()).await;
+    let (code, text, _) =
+        raw(&client, "POST", &format!("{path}?fieldValidation=Strict"), &headers, bytes.clone()).await;
     assert_eq!(code, 400, "{text}");
     assert!(text.contains("unknown field \\\"bogus\\\""), "{text}");
     let (code, text, headers) = raw(&client, "POST", &format!("{path}?fieldValidation=Warn"), &headers, bytes).await;
@@ -204,10 +207,8 @@ async fn the_scale_subresource_reads_and_writes_spec_replicas() {
     let scale = api.get_scale("web").await.unwrap();
     assert_eq!(scale.spec.unwrap().replicas, Some(2));
     assert_eq!(scale.status.unwrap().selector.as_deref(), Some("app=web"));
-    let patched = api
-        .patch_scale("web", &PatchParams::default(), &Patch::Merge(json!({"spec": {"replicas": 5}})))
-        .await
-        .unwrap();
+    let patched =
+        api.patch_scale("web", &PatchParams::default(), &Patch::Merge(json!({"spec": {"replicas": 5}}))).await.unwrap();
     assert_eq!(patched.spec.unwrap().replicas, Some(5));
     assert_eq!(api.get("web").await.unwrap().spec.unwrap().replicas, Some(5));
     let mut stale = api.get_scale("web").await.unwrap();

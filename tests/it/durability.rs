@@ -84,7 +84,10 @@ async fn every_acknowledged_write_survives_kill_9() {
             }
         }));
     }
-    eventually("a stream of acknowledged writes", || async { (acknowledged.lock().unwrap().len() >= 200).then_some(()) }).await;
+    eventually("a stream of acknowledged writes", || async {
+        (acknowledged.lock().unwrap().len() >= 200).then_some(())
+    })
+    .await;
     server.0.kill().expect("SIGKILL");
     server.0.wait().unwrap();
     for writer in writers {
@@ -95,14 +98,8 @@ async fn every_acknowledged_write_survives_kill_9() {
     let _server = spawn_server(dir.path(), port);
     let client = wait_ready(dir.path()).await;
     let api: Api<ConfigMap> = Api::namespaced(client, "default");
-    let stored: std::collections::HashSet<String> = api
-        .list(&Default::default())
-        .await
-        .unwrap()
-        .items
-        .into_iter()
-        .map(|cm| cm.metadata.name.unwrap())
-        .collect();
+    let stored: std::collections::HashSet<String> =
+        api.list(&Default::default()).await.unwrap().items.into_iter().map(|cm| cm.metadata.name.unwrap()).collect();
     let lost: Vec<&String> = acknowledged.iter().filter(|name| !stored.contains(*name)).collect();
     assert!(lost.is_empty(), "{} acknowledged writes lost, e.g. {:?}", lost.len(), &lost[..lost.len().min(5)]);
 }

@@ -109,7 +109,10 @@ fn protobuf_configmap(name: &str) -> Vec<u8> {
 async fn protobuf_request_bodies_create_built_in_objects() {
     let server = TestServer::start().await;
     let client = server.client("team-a").await;
-    let headers = [("content-type", "application/vnd.kubernetes.protobuf"), ("accept", "application/vnd.kubernetes.protobuf, application/json")];
+    let headers = [
+        ("content-type", "application/vnd.kubernetes.protobuf"),
+        ("accept", "application/vnd.kubernetes.protobuf, application/json"),
+    ];
     let path = "/api/v1/namespaces/default/configmaps?fieldManager=kubectl-create&fieldValidation=Strict";
     let (code, text, response_headers) = raw(&client, "POST", path, &headers, protobuf_configmap("from-pb")).await;
     assert_eq!(code, 201, "{text}");
@@ -127,7 +130,8 @@ async fn bad_input_gets_a_status_with_the_right_code_and_writes_nothing() {
     let client = server.client("team-a").await;
     let json = [("content-type", "application/json")];
     let cms = "/api/v1/namespaces/default/configmaps";
-    let too_big = serde_json::to_vec(&json!({"metadata": {"name": "big"}, "data": {"k": "x".repeat(4 << 20)}})).unwrap();
+    let too_big =
+        serde_json::to_vec(&json!({"metadata": {"name": "big"}, "data": {"k": "x".repeat(4 << 20)}})).unwrap();
     let cases: Vec<(&str, String, Vec<u8>, u16)> = vec![
         ("POST", cms.into(), b"{not json".to_vec(), 400),
         ("POST", cms.into(), b"[1,2]".to_vec(), 400),
@@ -163,7 +167,8 @@ async fn bad_input_gets_a_status_with_the_right_code_and_writes_nothing() {
     }
     let (code, text, _) = raw(&client, "POST", cms, &[("content-type", "text/plain")], b"x".to_vec()).await;
     assert_eq!((code, status(&text)["reason"].as_str()), (415, Some("UnsupportedMediaType")));
-    let (code, _, _) = raw(&client, "PATCH", &format!("{cms}/x"), &[("content-type", "application/json")], b"{}".to_vec()).await;
+    let (code, _, _) =
+        raw(&client, "PATCH", &format!("{cms}/x"), &[("content-type", "application/json")], b"{}".to_vec()).await;
     assert_eq!(code, 415);
     // Nothing was written, and the server still serves.
     let api: Api<ConfigMap> = Api::namespaced(client, "default");

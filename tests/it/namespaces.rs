@@ -66,10 +66,9 @@ async fn deleting_a_namespace_deletes_its_content_and_then_itself() {
     })
     .await;
     assert!(namespaces.get_opt("doomed").await.unwrap().is_some());
-    cms.patch("held", &PatchParams::default(), &Patch::Merge(json!({"metadata": {"finalizers": null}})))
-        .await
-        .unwrap();
-    eventually("namespace gone", || async { namespaces.get_opt("doomed").await.unwrap().is_none().then_some(()) }).await;
+    cms.patch("held", &PatchParams::default(), &Patch::Merge(json!({"metadata": {"finalizers": null}}))).await.unwrap();
+    eventually("namespace gone", || async { namespaces.get_opt("doomed").await.unwrap().is_none().then_some(()) })
+        .await;
 }
 
 #[tokio::test]
@@ -88,8 +87,7 @@ async fn namespace_deletion_resumes_after_a_restart() {
     let client = server.client("team-a").await;
     let namespaces: Api<Namespace> = Api::all(client.clone());
     let cms: Api<ConfigMap> = Api::namespaced(client, "doomed");
-    cms.patch("held", &PatchParams::default(), &Patch::Merge(json!({"metadata": {"finalizers": null}})))
-        .await
-        .unwrap();
-    eventually("namespace gone", || async { namespaces.get_opt("doomed").await.unwrap().is_none().then_some(()) }).await;
+    cms.patch("held", &PatchParams::default(), &Patch::Merge(json!({"metadata": {"finalizers": null}}))).await.unwrap();
+    eventually("namespace gone", || async { namespaces.get_opt("doomed").await.unwrap().is_none().then_some(()) })
+        .await;
 }

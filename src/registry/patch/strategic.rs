@@ -79,15 +79,8 @@ pub fn apply(original: &Value, patch: &Value, message: &str) -> Result<Value, Sm
 }
 
 /// [`apply`] with messages looked up through `resolve`.
-pub fn apply_with(
-    original: &Value,
-    patch: &Value,
-    message: &str,
-    resolve: Resolver,
-) -> Result<Value, SmpError> {
-    let root = resolve(message).ok_or_else(|| SmpError::UnsupportedKind {
-        message: message.to_owned(),
-    })?;
+pub fn apply_with(original: &Value, patch: &Value, message: &str, resolve: Resolver) -> Result<Value, SmpError> {
+    let root = resolve(message).ok_or_else(|| SmpError::UnsupportedKind { message: message.to_owned() })?;
     let Value::Object(patch) = patch else {
         return Err(bad(Path::ROOT, "the patch must be a JSON object"));
     };
@@ -95,16 +88,10 @@ pub fn apply_with(
         Value::Object(o) => o.clone(),
         Value::Null => Object::new(),
         _ => {
-            return Err(invalid(
-                Path::ROOT,
-                "the object to patch is not a JSON object",
-            ));
+            return Err(invalid(Path::ROOT, "the object to patch is not a JSON object"));
         }
     };
-    let schema = Schema {
-        resolve,
-        node: Node::Message(root),
-    };
+    let schema = Schema { resolve, node: Node::Message(root) };
     merge_map(original, patch, schema, Path::ROOT).map(Value::Object)
 }
 
@@ -140,25 +127,15 @@ struct FieldInfo {
 impl Schema {
     fn of_type(resolve: Resolver, ty: FieldType) -> Schema {
         let node = match ty {
-            FieldType::Message(name) if !opaque(name) => {
-                resolve(name).map_or(Node::Unknown, Node::Message)
-            }
+            FieldType::Message(name) if !opaque(name) => resolve(name).map_or(Node::Unknown, Node::Message),
             _ => Node::Unknown,
         };
         Schema { resolve, node }
     }
 
     fn field(&self, name: &str) -> FieldInfo {
-        let plain = |child| FieldInfo {
-            merge: false,
-            replace: false,
-            merge_key: None,
-            child,
-        };
-        let unknown = Schema {
-            resolve: self.resolve,
-            node: Node::Unknown,
-        };
+        let plain = |child| FieldInfo { merge: false, replace: false, merge_key: None, child };
+        let unknown = Schema { resolve: self.resolve, node: Node::Unknown };
         match self.node {
             Node::Unknown => plain(unknown),
             Node::MapValues(ty) => plain(Schema::of_type(self.resolve, ty)),
@@ -168,18 +145,10 @@ impl Schema {
                     let strategies = f.patch_strategy.unwrap_or("");
                     let has = |s: &str| strategies.split(',').any(|x| x.trim() == s);
                     let child = match f.cardinality {
-                        Cardinality::Map { .. } => Schema {
-                            resolve: self.resolve,
-                            node: Node::MapValues(f.ty),
-                        },
+                        Cardinality::Map { .. } => Schema { resolve: self.resolve, node: Node::MapValues(f.ty) },
                         _ => Schema::of_type(self.resolve, f.ty),
                     };
-                    FieldInfo {
-                        merge: has("merge"),
-                        replace: has("replace"),
-                        merge_key: f.patch_merge_key,
-                        child,
-                    }
+                    FieldInfo { merge: has("merge"), replace: has("replace"), merge_key: f.patch_merge_key, child }
                 }
             },
         }
@@ -200,16 +169,9 @@ impl Schema {
 
 /// Messages whose JSON form is free-form, not their proto fields.
 fn opaque(name: &str) -> bool {
-    [
-        ".RawExtension",
-        ".FieldsV1",
-        ".JSON",
-        "OrArray",
-        "OrBool",
-        "OrStringArray",
-    ]
-    .iter()
-    .any(|suffix| name.ends_with(suffix))
+    [".RawExtension", ".FieldsV1", ".JSON", "OrArray", "OrBool", "OrStringArray"]
+        .iter()
+        .any(|suffix| name.ends_with(suffix))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -231,26 +193,14 @@ enum Segment<'a> {
 }
 
 impl<'a> Path<'a> {
-    const ROOT: Path<'static> = Path {
-        parent: None,
-        segment: Segment::Root,
-        depth: 0,
-    };
+    const ROOT: Path<'static> = Path { parent: None, segment: Segment::Root, depth: 0 };
 
     fn key(&'a self, key: &'a str) -> Path<'a> {
-        Path {
-            parent: Some(self),
-            segment: Segment::Key(key),
-            depth: self.depth + 1,
-        }
+        Path { parent: Some(self), segment: Segment::Key(key), depth: self.depth + 1 }
     }
 
     fn index(&'a self, index: usize) -> Path<'a> {
-        Path {
-            parent: Some(self),
-            segment: Segment::Index(index),
-            depth: self.depth + 1,
-        }
+        Path { parent: Some(self), segment: Segment::Index(index), depth: self.depth + 1 }
     }
 }
 
@@ -269,17 +219,11 @@ impl fmt::Display for Path<'_> {
 }
 
 fn bad(path: Path<'_>, message: impl Into<String>) -> SmpError {
-    SmpError::BadPatch {
-        path: path.to_string(),
-        message: message.into(),
-    }
+    SmpError::BadPatch { path: path.to_string(), message: message.into() }
 }
 
 fn invalid(path: Path<'_>, message: impl Into<String>) -> SmpError {
-    SmpError::Invalid {
-        path: path.to_string(),
-        message: message.into(),
-    }
+    SmpError::Invalid { path: path.to_string(), message: message.into() }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -322,10 +266,7 @@ fn classify<'k>(key: &'k str, schema: Schema, path: Path<'_>) -> Result<Key<'k>,
         };
         match rest.strip_prefix('/') {
             Some(name) if !name.is_empty() => Ok(Some(name)),
-            _ => Err(bad(
-                path,
-                format!("directive {key:?} must have the form {prefix}/<field>"),
-            )),
+            _ => Err(bad(path, format!("directive {key:?} must have the form {prefix}/<field>"))),
         }
     };
     if key == MARKER {
@@ -347,12 +288,7 @@ fn classify<'k>(key: &'k str, schema: Schema, path: Path<'_>) -> Result<Key<'k>,
 // Objects
 
 /// Merges a patch object into an original object.
-fn merge_map(
-    mut original: Object,
-    patch: &Object,
-    schema: Schema,
-    path: Path<'_>,
-) -> Result<Object, SmpError> {
+fn merge_map(mut original: Object, patch: &Object, schema: Schema, path: Path<'_>) -> Result<Object, SmpError> {
     if path.depth > MAX_DEPTH {
         return Err(bad(path, "the patch is nested too deeply"));
     }
@@ -413,9 +349,7 @@ fn merge_field(
         return Ok(());
     };
     *slot = match (std::mem::take(slot), patch) {
-        (Value::Object(o), Value::Object(p)) if !field.replace => {
-            Value::Object(merge_map(o, p, field.child, path)?)
-        }
+        (Value::Object(o), Value::Object(p)) if !field.replace => Value::Object(merge_map(o, p, field.child, path)?),
         (Value::Array(o), Value::Array(p)) => Value::Array(merge_list(o, p, &field, path)?),
         (_, p) => fresh(p, &field, path)?,
     };
@@ -433,12 +367,7 @@ fn fresh(patch: &Value, field: &FieldInfo, path: Path<'_>) -> Result<Value, SmpE
 
 /// Applies `$retainKeys`: drops every original key the list does not name. Upstream insists
 /// that the patch itself sets nothing outside the list.
-fn retain_keys(
-    original: &mut Object,
-    patch: &Object,
-    schema: Schema,
-    path: Path<'_>,
-) -> Result<(), SmpError> {
+fn retain_keys(original: &mut Object, patch: &Object, schema: Schema, path: Path<'_>) -> Result<(), SmpError> {
     let Some(list) = patch.get(RETAIN_KEYS) else {
         return Ok(());
     };
@@ -449,10 +378,7 @@ fn retain_keys(
     let keep = |key: &str| list.iter().any(|k| k.as_str() == Some(key));
     for (key, value) in patch {
         if !value.is_null() && matches!(classify(key, schema, path)?, Key::Field) && !keep(key) {
-            return Err(invalid(
-                path,
-                format!("the patch sets {key:?}, which is not in {RETAIN_KEYS}"),
-            ));
+            return Err(invalid(path, format!("the patch sets {key:?}, which is not in {RETAIN_KEYS}")));
         }
     }
     original.retain(|key, _| keep(key));
@@ -470,10 +396,7 @@ fn delete_from_primitive_list(
         return Err(bad(path, "must be a list of values to delete"));
     };
     if values.iter().any(|v| v.is_object() || v.is_array()) {
-        return Err(bad(
-            path,
-            "can only delete scalars; use $patch: delete for objects",
-        ));
+        return Err(bad(path, "can only delete scalars; use $patch: delete for objects"));
     }
     match original.get_mut(name) {
         None | Some(Value::Null) => Ok(()),
@@ -507,23 +430,14 @@ fn merge_list(
 
 /// A list without merge strategy: the patch's list, cleaned of directives. List-level markers
 /// (`$patch: replace`) and deletions name nothing a replaced list could still contain.
-fn replace_list(
-    patch: &[Value],
-    field: &FieldInfo,
-    path: Path<'_>,
-) -> Result<Vec<Value>, SmpError> {
+fn replace_list(patch: &[Value], field: &FieldInfo, path: Path<'_>) -> Result<Vec<Value>, SmpError> {
     let mut out = Vec::with_capacity(patch.len());
     for (i, element) in patch.iter().enumerate() {
         let path = path.index(i);
         match element {
             Value::Object(m) => match marker(m, path)? {
                 Some(Marker::Replace | Marker::Delete) => {}
-                _ => out.push(Value::Object(merge_map(
-                    Object::new(),
-                    m,
-                    field.child,
-                    path,
-                )?)),
+                _ => out.push(Value::Object(merge_map(Object::new(), m, field.child, path)?)),
             },
             other => out.push(other.clone()),
         }
@@ -541,11 +455,7 @@ enum Kind {
     Object,
 }
 
-fn element_kind(
-    original: &[Value],
-    patch: &[Value],
-    path: Path<'_>,
-) -> Result<Option<Kind>, SmpError> {
+fn element_kind(original: &[Value], patch: &[Value], path: Path<'_>) -> Result<Option<Kind>, SmpError> {
     let mut kind = None;
     for element in original.iter().chain(patch) {
         let this = match element {
@@ -565,11 +475,7 @@ fn element_kind(
 }
 
 /// A merging list of scalars: a set union.
-fn merge_scalar_list(
-    original: Vec<Value>,
-    patch: &[Value],
-    path: Path<'_>,
-) -> Result<Vec<Value>, SmpError> {
+fn merge_scalar_list(original: Vec<Value>, patch: &[Value], path: Path<'_>) -> Result<Vec<Value>, SmpError> {
     let server_order = original.clone();
     let mut merged: Vec<Value> = Vec::with_capacity(original.len() + patch.len());
     for value in original.into_iter().chain(patch.iter().cloned()) {
@@ -588,22 +494,14 @@ fn merge_object_list(
     path: Path<'_>,
 ) -> Result<Vec<Value>, SmpError> {
     let Some(key) = field.merge_key else {
-        return Err(invalid(
-            path,
-            "a list of objects with merge strategy has no merge key",
-        ));
+        return Err(invalid(path, "a list of objects with merge strategy has no merge key"));
     };
     let (items, replace) = special_elements(&mut original, patch, key, path)?;
     if replace {
         // `$patch: replace` as an element: the remaining elements are the whole list.
         let mut list = Vec::with_capacity(items.len());
         for (i, item) in &items {
-            list.push(Value::Object(merge_map(
-                Object::new(),
-                item,
-                field.child,
-                path.index(*i),
-            )?));
+            list.push(Value::Object(merge_map(Object::new(), item, field.child, path.index(*i))?));
         }
         let order = ids(&list, Some(key), path)?;
         return enforce_order(list, &[], &order, Some(key), path);
@@ -613,26 +511,16 @@ fn merge_object_list(
     for (i, item) in &items {
         let element_path = path.index(*i);
         let id = merge_key_value(item, key, element_path)?;
-        let found = original
-            .iter_mut()
-            .find(|o| o.get(key).is_some_and(|v| same(v, id)));
+        let found = original.iter_mut().find(|o| o.get(key).is_some_and(|v| same(v, id)));
         match found {
             Some(Value::Object(o)) => {
                 let merged = merge_map(std::mem::take(o), item, field.child, element_path)?;
                 *o = merged;
             }
-            _ => original.push(Value::Object(merge_map(
-                Object::new(),
-                item,
-                field.child,
-                element_path,
-            )?)),
+            _ => original.push(Value::Object(merge_map(Object::new(), item, field.child, element_path)?)),
         }
     }
-    let patch_order = items
-        .iter()
-        .map(|(_, item)| item.get(key).cloned().unwrap_or_default())
-        .collect::<Vec<_>>();
+    let patch_order = items.iter().map(|(_, item)| item.get(key).cloned().unwrap_or_default()).collect::<Vec<_>>();
     enforce_order(original, &patch_order, &server_order, Some(key), path)
 }
 
@@ -669,22 +557,13 @@ fn special_elements<'p>(
     Ok((items, replace))
 }
 
-fn merge_key_value<'v>(
-    object: &'v Object,
-    key: &str,
-    path: Path<'_>,
-) -> Result<&'v Value, SmpError> {
-    object
-        .get(key)
-        .ok_or_else(|| invalid(path, format!("list element has no merge key {key:?}")))
+fn merge_key_value<'v>(object: &'v Object, key: &str, path: Path<'_>) -> Result<&'v Value, SmpError> {
+    object.get(key).ok_or_else(|| invalid(path, format!("list element has no merge key {key:?}")))
 }
 
 /// The identities of list elements: their merge key value, or the element itself for scalars.
 fn ids(list: &[Value], key: Option<&str>, path: Path<'_>) -> Result<Vec<Value>, SmpError> {
-    list.iter()
-        .enumerate()
-        .map(|(i, element)| id(element, key, path.index(i)).cloned())
-        .collect()
+    list.iter().enumerate().map(|(i, element)| id(element, key, path.index(i)).cloned()).collect()
 }
 
 fn id<'v>(element: &'v Value, key: Option<&str>, path: Path<'_>) -> Result<&'v Value, SmpError> {
@@ -832,16 +711,10 @@ fn check_patch_follows_order(
             continue;
         }
         let id = id(element, key, path.index(i))?;
-        match order[next.min(order.len())..]
-            .iter()
-            .position(|o| same(o, id))
-        {
+        match order[next.min(order.len())..].iter().position(|o| same(o, id)) {
             Some(offset) => next += offset + 1,
             None => {
-                return Err(bad(
-                    path.index(i),
-                    format!("element is missing from, or out of order in, {SET_ORDER}"),
-                ));
+                return Err(bad(path.index(i), format!("element is missing from, or out of order in, {SET_ORDER}")));
             }
         }
     }

@@ -36,13 +36,7 @@ const fn atomic_list(json: &'static str, ty: FieldType) -> Field {
 }
 
 const fn string_map(json: &'static str) -> Field {
-    field(
-        json,
-        FieldType::String,
-        Cardinality::Map {
-            key: FieldType::String,
-        },
-    )
+    field(json, FieldType::String, Cardinality::Map { key: FieldType::String })
 }
 
 const fn with_strategy(mut f: Field, strategy: &'static str, key: Option<&'static str>) -> Field {
@@ -52,11 +46,7 @@ const fn with_strategy(mut f: Field, strategy: &'static str, key: Option<&'stati
 }
 
 const fn merge_list(json: &'static str, message: &'static str, key: &'static str) -> Field {
-    with_strategy(
-        atomic_list(json, FieldType::Message(message)),
-        "merge",
-        Some(key),
-    )
+    with_strategy(atomic_list(json, FieldType::Message(message)), "merge", Some(key))
 }
 
 const META: &str = "k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta";
@@ -64,18 +54,11 @@ const META: &str = "k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta";
 static MESSAGES: &[Message] = &[
     Message {
         name: "k8s.io.api.core.v1.Pod",
-        fields: &[
-            object("metadata", META),
-            object("spec", "k8s.io.api.core.v1.PodSpec"),
-        ],
+        fields: &[object("metadata", META), object("spec", "k8s.io.api.core.v1.PodSpec")],
     },
     Message {
         name: "k8s.io.api.core.v1.ConfigMap",
-        fields: &[
-            object("metadata", META),
-            string_map("data"),
-            string_map("binaryData"),
-        ],
+        fields: &[object("metadata", META), string_map("data"), string_map("binaryData")],
     },
     Message {
         name: META,
@@ -84,11 +67,7 @@ static MESSAGES: &[Message] = &[
             string_map("labels"),
             string_map("annotations"),
             with_strategy(atomic_list("finalizers", FieldType::String), "merge", None),
-            merge_list(
-                "ownerReferences",
-                "k8s.io.apimachinery.pkg.apis.meta.v1.OwnerReference",
-                "uid",
-            ),
+            merge_list("ownerReferences", "k8s.io.apimachinery.pkg.apis.meta.v1.OwnerReference", "uid"),
         ],
     },
     Message {
@@ -105,10 +84,7 @@ static MESSAGES: &[Message] = &[
                 "merge,retainKeys",
                 Some("name"),
             ),
-            atomic_list(
-                "tolerations",
-                FieldType::Message("k8s.io.api.core.v1.Toleration"),
-            ),
+            atomic_list("tolerations", FieldType::Message("k8s.io.api.core.v1.Toleration")),
             string_map("nodeSelector"),
             scalar("restartPolicy"),
         ],
@@ -127,24 +103,13 @@ static MESSAGES: &[Message] = &[
     },
     Message {
         name: "k8s.io.api.core.v1.ContainerPort",
-        fields: &[
-            field("containerPort", FieldType::Int32, Cardinality::Single),
-            scalar("protocol"),
-            scalar("name"),
-        ],
+        fields: &[field("containerPort", FieldType::Int32, Cardinality::Single), scalar("protocol"), scalar("name")],
     },
     Message {
         name: "k8s.io.api.core.v1.EnvVar",
-        fields: &[
-            scalar("name"),
-            scalar("value"),
-            object("valueFrom", "k8s.io.api.core.v1.EnvVarSource"),
-        ],
+        fields: &[scalar("name"), scalar("value"), object("valueFrom", "k8s.io.api.core.v1.EnvVarSource")],
     },
-    Message {
-        name: "k8s.io.api.core.v1.EnvVarSource",
-        fields: &[],
-    },
+    Message { name: "k8s.io.api.core.v1.EnvVarSource", fields: &[] },
     Message {
         name: "k8s.io.api.core.v1.ResourceRequirements",
         fields: &[string_map("limits"), string_map("requests")],
@@ -157,46 +122,24 @@ static MESSAGES: &[Message] = &[
             object("emptyDir", "k8s.io.api.core.v1.EmptyDirVolumeSource"),
         ],
     },
-    Message {
-        name: "k8s.io.api.core.v1.ConfigMapVolumeSource",
-        fields: &[scalar("name")],
-    },
-    Message {
-        name: "k8s.io.api.core.v1.EmptyDirVolumeSource",
-        fields: &[scalar("medium")],
-    },
-    Message {
-        name: "k8s.io.api.core.v1.Toleration",
-        fields: &[scalar("key"), scalar("operator")],
-    },
+    Message { name: "k8s.io.api.core.v1.ConfigMapVolumeSource", fields: &[scalar("name")] },
+    Message { name: "k8s.io.api.core.v1.EmptyDirVolumeSource", fields: &[scalar("medium")] },
+    Message { name: "k8s.io.api.core.v1.Toleration", fields: &[scalar("key"), scalar("operator")] },
     Message {
         name: "k8s.io.api.apps.v1.Deployment",
-        fields: &[
-            object("metadata", META),
-            object("spec", "k8s.io.api.apps.v1.DeploymentSpec"),
-        ],
+        fields: &[object("metadata", META), object("spec", "k8s.io.api.apps.v1.DeploymentSpec")],
     },
     Message {
         name: "k8s.io.api.apps.v1.DeploymentSpec",
         fields: &[
             field("replicas", FieldType::Int32, Cardinality::Single),
             object("template", "k8s.io.api.core.v1.PodTemplateSpec"),
-            with_strategy(
-                object("strategy", "k8s.io.api.apps.v1.DeploymentStrategy"),
-                "retainKeys",
-                None,
-            ),
+            with_strategy(object("strategy", "k8s.io.api.apps.v1.DeploymentStrategy"), "retainKeys", None),
         ],
     },
     Message {
         name: "k8s.io.api.apps.v1.DeploymentStrategy",
-        fields: &[
-            scalar("type"),
-            object(
-                "rollingUpdate",
-                "k8s.io.api.apps.v1.RollingUpdateDeployment",
-            ),
-        ],
+        fields: &[scalar("type"), object("rollingUpdate", "k8s.io.api.apps.v1.RollingUpdateDeployment")],
     },
     Message {
         name: "k8s.io.api.apps.v1.RollingUpdateDeployment",
@@ -204,24 +147,11 @@ static MESSAGES: &[Message] = &[
     },
     Message {
         name: "k8s.io.api.core.v1.PodTemplateSpec",
-        fields: &[
-            object("metadata", META),
-            object("spec", "k8s.io.api.core.v1.PodSpec"),
-        ],
+        fields: &[object("metadata", META), object("spec", "k8s.io.api.core.v1.PodSpec")],
     },
     // A message whose field is really replaced, as `patchStrategy: replace` declares.
-    Message {
-        name: "test.Replacing",
-        fields: &[with_strategy(
-            object("selector", "test.Selector"),
-            "replace",
-            None,
-        )],
-    },
-    Message {
-        name: "test.Selector",
-        fields: &[string_map("matchLabels")],
-    },
+    Message { name: "test.Replacing", fields: &[with_strategy(object("selector", "test.Selector"), "replace", None)] },
+    Message { name: "test.Selector", fields: &[string_map("matchLabels")] },
 ];
 
 fn message(name: &str) -> Option<&'static Message> {
@@ -367,22 +297,14 @@ fn object_lists() {
         Case {
             name: "delete a container with $patch: delete",
             kind: POD,
-            original: pod_with_containers(json!([
-                ctr("a", "a:1"),
-                ctr("b", "b:1"),
-                ctr("c", "c:1")
-            ])),
+            original: pod_with_containers(json!([ctr("a", "a:1"), ctr("b", "b:1"), ctr("c", "c:1")])),
             patch: json!({"spec": {"containers": [{"name": "b", "$patch": "delete"}]}}),
             want: pod_with_containers(json!([ctr("a", "a:1"), ctr("c", "c:1")])),
         },
         Case {
             name: "change, add and delete together, patch order wins for patched elements",
             kind: POD,
-            original: pod_with_containers(json!([
-                ctr("a", "a:1"),
-                ctr("b", "b:1"),
-                ctr("c", "c:1")
-            ])),
+            original: pod_with_containers(json!([ctr("a", "a:1"), ctr("b", "b:1"), ctr("c", "c:1")])),
             patch: json!({"spec": {"containers": [
                 {"name": "c", "image": "c:2"}, ctr("d", "d:1"), {"name": "a", "$patch": "delete"}
             ]}}),
@@ -391,31 +313,18 @@ fn object_lists() {
         Case {
             name: "$setElementOrder/containers reorders and places a new container",
             kind: POD,
-            original: pod_with_containers(json!([
-                ctr("a", "a:1"),
-                ctr("b", "b:1"),
-                ctr("c", "c:1")
-            ])),
+            original: pod_with_containers(json!([ctr("a", "a:1"), ctr("b", "b:1"), ctr("c", "c:1")])),
             patch: json!({"spec": {
                 "$setElementOrder/containers": [{"name": "c"}, {"name": "new"}, {"name": "a"}, {"name": "b"}],
                 "containers": [ctr("new", "n:1")]
             }}),
-            want: pod_with_containers(json!([
-                ctr("c", "c:1"),
-                ctr("new", "n:1"),
-                ctr("a", "a:1"),
-                ctr("b", "b:1")
-            ])),
+            want: pod_with_containers(json!([ctr("c", "c:1"), ctr("new", "n:1"), ctr("a", "a:1"), ctr("b", "b:1")])),
         },
         Case {
             // `b` is not in the directive; it goes before `c`, which it preceded live.
             name: "$setElementOrder without the list; server-only element keeps its live rank",
             kind: POD,
-            original: pod_with_containers(json!([
-                ctr("a", "a:1"),
-                ctr("b", "b:1"),
-                ctr("c", "c:1")
-            ])),
+            original: pod_with_containers(json!([ctr("a", "a:1"), ctr("b", "b:1"), ctr("c", "c:1")])),
             patch: json!({"spec": {"$setElementOrder/containers": [{"name": "c"}, {"name": "a"}]}}),
             want: pod_with_containers(json!([ctr("b", "b:1"), ctr("c", "c:1"), ctr("a", "a:1")])),
         },
@@ -448,9 +357,7 @@ fn object_lists() {
             original: pod_with_containers(json!([{"name": "a", "ports": [{"containerPort": 80}]}])),
             patch: json!({"spec": {"containers": [{"name": "a", "ports": [{"containerPort": 80.0, "name": "http"}]}]}}),
             // Matched as the same port; the patch's spelling of the value wins, as for any field.
-            want: pod_with_containers(
-                json!([{"name": "a", "ports": [{"containerPort": 80.0, "name": "http"}]}]),
-            ),
+            want: pod_with_containers(json!([{"name": "a", "ports": [{"containerPort": 80.0, "name": "http"}]}])),
         },
         Case {
             name: "$patch: replace as a list element replaces the list",
@@ -637,27 +544,11 @@ fn malformed_patches_are_bad_requests() {
 #[test]
 fn inapplicable_patches_are_invalid() {
     let pod = pod_with_containers(json!([ctr("a", "a:1")]));
-    expect_invalid(
-        pod.clone(),
-        json!({"spec": {"containers": [{"image": "no-name"}]}}),
-        POD,
-    );
-    expect_invalid(
-        pod.clone(),
-        json!({"spec": {"containers": [{"$patch": "delete"}]}}),
-        POD,
-    );
-    expect_invalid(
-        pod.clone(),
-        json!({"spec": {"containers": [["nested"]]}}),
-        POD,
-    );
+    expect_invalid(pod.clone(), json!({"spec": {"containers": [{"image": "no-name"}]}}), POD);
+    expect_invalid(pod.clone(), json!({"spec": {"containers": [{"$patch": "delete"}]}}), POD);
+    expect_invalid(pod.clone(), json!({"spec": {"containers": [["nested"]]}}), POD);
     expect_invalid(pod.clone(), json!({"spec": {"containers": ["a"]}}), POD);
-    expect_invalid(
-        json!({"metadata": {"finalizers": ["a"]}}),
-        json!({"metadata": {"finalizers": [1]}}),
-        POD,
-    );
+    expect_invalid(json!({"metadata": {"finalizers": ["a"]}}), json!({"metadata": {"finalizers": [1]}}), POD);
     expect_invalid(
         json!({"spec": {"strategy": {"type": "Recreate"}}}),
         json!({"spec": {"strategy": {"$retainKeys": ["type"], "rollingUpdate": {"maxSurge": 1}}}}),
@@ -676,12 +567,7 @@ fn unknown_kind_is_unsupported() {
 #[test]
 fn errors_carry_the_path() {
     let pod = pod_with_containers(json!([ctr("a", "a:1")]));
-    let err = smp(
-        &pod,
-        &json!({"spec": {"containers": [ctr("a", "x"), {"image": "y"}]}}),
-        POD,
-    )
-    .unwrap_err();
+    let err = smp(&pod, &json!({"spec": {"containers": [ctr("a", "x"), {"image": "y"}]}}), POD).unwrap_err();
     assert_eq!(
         err,
         SmpError::Invalid {
@@ -711,17 +597,7 @@ fn never_panics_on_odd_input() {
         json!({"$retainKeys": [1, null]}),
         json!({"$setElementOrder/x": [null]}),
     ];
-    let fields = [
-        "metadata",
-        "labels",
-        "finalizers",
-        "spec",
-        "containers",
-        "ports",
-        "env",
-        "args",
-        "$patch",
-    ];
+    let fields = ["metadata", "labels", "finalizers", "spec", "containers", "ports", "env", "args", "$patch"];
     for original in &values {
         for patch in &values {
             for f in fields {

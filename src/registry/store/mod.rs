@@ -21,8 +21,8 @@ use serde_json::{Value, json};
 
 pub use delete::{DeleteOptions, DeleteOutcome};
 pub use list::{ListOptions, ObjectList, list_object};
-pub use update::Subresource;
 pub use patch::{PATCH_MEDIA_TYPES, PatchType};
+pub use update::Subresource;
 pub use watch::{WatchEvent, WatchEventType, WatchOptions, Watcher};
 
 use super::error::{ApiError, ApiResult, from_storage};
@@ -166,9 +166,7 @@ impl Registry {
         let found = self.backend.get(&key).await.map_err(|e| from_storage(e, &target.rt, name))?;
         match found {
             None => Err(ApiError::namespace_not_found(ns)),
-            Some(kv) if meta::is_deleting(&decode(&kv)?) => {
-                Err(ApiError::namespace_terminating(&target.rt, name, ns))
-            }
+            Some(kv) if meta::is_deleting(&decode(&kv)?) => Err(ApiError::namespace_terminating(&target.rt, name, ns)),
             Some(_) => Ok(()),
         }
     }
@@ -207,4 +205,3 @@ fn to_bytes(value: &Value) -> Bytes {
 pub(crate) fn revision_of(object: &Value) -> Option<i64> {
     meta::resource_version(object)?.parse().ok()
 }
-

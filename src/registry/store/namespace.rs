@@ -132,10 +132,8 @@ impl Registry {
             }
         }
         if !remaining.is_empty() {
-            let message = format!(
-                "Some resources are remaining: {}",
-                remaining.into_iter().collect::<Vec<_>>().join(", ")
-            );
+            let message =
+                format!("Some resources are remaining: {}", remaining.into_iter().collect::<Vec<_>>().join(", "));
             // Write the condition only when it says something new: retries must not churn.
             let current = &object["status"]["conditions"][0];
             if current["type"] != "NamespaceContentRemaining" || current["message"] != message.as_str() {

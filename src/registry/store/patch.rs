@@ -106,7 +106,8 @@ impl Registry {
 }
 
 fn parse_json_patch(patch: &Value) -> ApiResult<json_patch::Patch> {
-    let ops = patch.as_array().ok_or_else(|| ApiError::bad_request("a JSON patch must be a JSON array of operations"))?;
+    let ops =
+        patch.as_array().ok_or_else(|| ApiError::bad_request("a JSON patch must be a JSON array of operations"))?;
     if ops.len() > MAX_JSON_PATCH_OPERATIONS {
         return Err(ApiError::too_large(format!(
             "the allowed maximum operations in a JSON patch is {MAX_JSON_PATCH_OPERATIONS}, got {}",
@@ -116,7 +117,12 @@ fn parse_json_patch(patch: &Value) -> ApiResult<json_patch::Patch> {
     serde_json::from_value(patch.clone()).map_err(|err| ApiError::bad_request(format!("invalid JSON patch: {err}")))
 }
 
-fn apply_json_patch(old: &Value, ops: &json_patch::Patch, rt: &crate::registry::kind::ResourceType, name: &str) -> ApiResult<Value> {
+fn apply_json_patch(
+    old: &Value,
+    ops: &json_patch::Patch,
+    rt: &crate::registry::kind::ResourceType,
+    name: &str,
+) -> ApiResult<Value> {
     let mut doc = old.clone();
     // Upstream's JSON patch library lets `test` of a missing path against `null` pass;
     // kube-rs' finalizer helper relies on it (`test /metadata/finalizers == null`).
@@ -132,7 +138,11 @@ fn apply_json_patch(old: &Value, ops: &json_patch::Patch, rt: &crate::registry::
         .cloned()
         .collect();
     json_patch::patch(&mut doc, &ops).map_err(|err| {
-        let cause = crate::registry::error::Cause { reason: "FieldValueInvalid".into(), message: err.to_string(), field: String::new() };
+        let cause = crate::registry::error::Cause {
+            reason: "FieldValueInvalid".into(),
+            message: err.to_string(),
+            field: String::new(),
+        };
         let mut invalid = ApiError::invalid(rt, name, vec![cause]);
         invalid.message = format!("the server rejected our request due to an error in our request: {err}");
         invalid

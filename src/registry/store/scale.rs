@@ -16,7 +16,13 @@ impl Registry {
     }
 
     /// `PUT <resource>/<name>/scale`: sets `spec.replicas` from a Scale.
-    pub async fn update_scale(&self, target: &Target, name: &str, scale: &Value, options: &WriteOptions) -> ApiResult<Value> {
+    pub async fn update_scale(
+        &self,
+        target: &Target,
+        name: &str,
+        scale: &Value,
+        options: &WriteOptions,
+    ) -> ApiResult<Value> {
         let Some(current) = self.get_kv(target, name).await? else {
             return Err(ApiError::not_found(&target.rt, name));
         };
@@ -28,9 +34,15 @@ impl Registry {
         }
         let replicas = scale["spec"]["replicas"].as_i64().filter(|r| *r >= 0 && *r <= i64::from(i32::MAX));
         let Some(replicas) = replicas else {
-            let cause = crate::registry::error::Cause::invalid("spec.replicas", &scale["spec"]["replicas"].to_string(), "must be a non-negative 32-bit integer");
+            let cause = crate::registry::error::Cause::invalid(
+                "spec.replicas",
+                &scale["spec"]["replicas"].to_string(),
+                "must be a non-negative 32-bit integer",
+            );
             let mut err = ApiError::invalid(&target.rt, name, vec![cause]);
-            err.message = format!("Scale.autoscaling \"{name}\" is invalid: spec.replicas: must be a non-negative 32-bit integer");
+            err.message = format!(
+                "Scale.autoscaling \"{name}\" is invalid: spec.replicas: must be a non-negative 32-bit integer"
+            );
             return Err(err);
         };
         let mut new = old.clone();
@@ -94,7 +106,8 @@ fn selector_string(selector: &Value) -> Option<String> {
     if let Some(expressions) = selector.get("matchExpressions").and_then(Value::as_array) {
         for e in expressions {
             let key = e["key"].as_str()?;
-            let values: Vec<&str> = e["values"].as_array().map(|v| v.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+            let values: Vec<&str> =
+                e["values"].as_array().map(|v| v.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
             parts.push(match e["operator"].as_str()? {
                 "In" => format!("{key} in ({})", values.join(",")),
                 "NotIn" => format!("{key} notin ({})", values.join(",")),

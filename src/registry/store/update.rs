@@ -43,10 +43,10 @@ impl Registry {
             return Err(ApiError::not_found(&target.rt, name));
         };
         let old = decode(&current)?;
-        if let Some(wanted) = meta::resource_version(&object) {
-            if wanted != current.mod_revision.to_string() {
-                return Err(ApiError::modified(&target.rt, name));
-            }
+        if let Some(wanted) = meta::resource_version(&object)
+            && wanted != current.mod_revision.to_string()
+        {
+            return Err(ApiError::modified(&target.rt, name));
         }
         let new = merge_for_update(target, &old, object, subresource);
         let causes = crate::registry::validation::validate_metadata(&target.rt, &new);

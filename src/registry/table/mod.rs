@@ -480,7 +480,10 @@ mod tests {
         // Unset replicas print as upstream's default of 1; a fresh object has no status.
         let fresh = json!({"metadata": {"name": "new"}, "spec": {"template": {"spec": {"containers": []}}}});
         let cells = cells_of("apps", "deployments", fresh);
-        assert_eq!((cells[1].clone(), cells[2].clone(), cells[4].clone()), (json!("0/1"), json!(0), json!("<unknown>")));
+        assert_eq!(
+            (cells[1].clone(), cells[2].clone(), cells[4].clone()),
+            (json!("0/1"), json!(0), json!("<unknown>"))
+        );
     }
 
     #[test]
@@ -521,7 +524,10 @@ mod tests {
         let empty_cm = json!({"metadata": meta});
         assert_eq!(cells_of("", "configmaps", empty_cm)[1], json!(0));
         let secret = json!({"metadata": meta, "type": "kubernetes.io/tls", "data": {"tls.crt": "", "tls.key": ""}});
-        assert_eq!(cells_of("", "secrets", secret), vec![json!("x"), json!("kubernetes.io/tls"), json!(2), json!("60d")]);
+        assert_eq!(
+            cells_of("", "secrets", secret),
+            vec![json!("x"), json!("kubernetes.io/tls"), json!(2), json!("60d")]
+        );
         let sa = json!({"metadata": meta, "secrets": [{"name": "t"}]});
         assert_eq!(cells_of("", "serviceaccounts", sa), vec![json!("x"), json!(1), json!("60d")]);
     }
@@ -538,9 +544,16 @@ mod tests {
         assert_eq!(
             cells_of("", "events", ev),
             vec![
-                json!("60s"), json!("Warning"), json!("BackOff"), json!("pod/web-0"),
-                json!("spec.containers{app}"), json!("kubelet, node-a"), json!("Back-off restarting"),
-                json!("60m"), json!(4), json!("web.17c"),
+                json!("60s"),
+                json!("Warning"),
+                json!("BackOff"),
+                json!("pod/web-0"),
+                json!("spec.containers{app}"),
+                json!("kubelet, node-a"),
+                json!("Back-off restarting"),
+                json!("60m"),
+                json!(4),
+                json!("web.17c"),
             ]
         );
         let new_ev = json!({"metadata": {"name": "e"}, "regarding": {"kind": "Node", "name": "n"},
@@ -577,8 +590,11 @@ mod tests {
         let role = rt("rbac.authorization.k8s.io", "roles");
         let defs = column_definitions(role);
         assert_eq!(defs.len(), 2);
-        assert_eq!(defs[0], json!({"name": "Name", "type": "string", "format": "name",
-                                   "description": NAME_DESCRIPTION, "priority": 0}));
+        assert_eq!(
+            defs[0],
+            json!({"name": "Name", "type": "string", "format": "name",
+                                   "description": NAME_DESCRIPTION, "priority": 0})
+        );
         assert_eq!((defs[1]["name"].clone(), defs[1]["type"].clone()), (json!("Created At"), json!("date")));
         let obj = json!({"metadata": {"name": "r", "creationTimestamp": "2024-01-02T03:04:05.123Z"}});
         assert_eq!(row(role, &obj, IncludeObject::None, now())["cells"], json!(["r", "2024-01-02T03:04:05Z"]));
@@ -632,7 +648,10 @@ mod tests {
         assert_eq!(event["metadata"], json!({"resourceVersion": "43"}));
         assert_eq!(event["columnDefinitions"], json!([]));
         assert_eq!(event["rows"].as_array().map(Vec::len), Some(1));
-        assert_eq!(table(rt, &[], IncludeObject::None, "1", Some(""), now(), true)["metadata"], json!({"resourceVersion": "1"}));
+        assert_eq!(
+            table(rt, &[], IncludeObject::None, "1", Some(""), now(), true)["metadata"],
+            json!({"resourceVersion": "1"})
+        );
     }
 
     #[test]

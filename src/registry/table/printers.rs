@@ -120,8 +120,7 @@ fn int_or_string(v: Option<&Value>) -> Option<String> {
 /// `a=1,b=2` from a string map, sorted by key; `<none>` when empty.
 fn format_labels(v: Option<&Value>) -> String {
     let Some(map) = v.and_then(Value::as_object) else { return "<none>".to_string() };
-    let mut pairs: Vec<String> =
-        map.iter().map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or(""))).collect();
+    let mut pairs: Vec<String> = map.iter().map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or(""))).collect();
     pairs.sort();
     or_none(&pairs.join(","))
 }
@@ -195,7 +194,6 @@ const CONTAINERS: Column = Column::wide("Containers", "string", "Names of the co
 const IMAGES: Column = Column::wide("Images", "string", "Images of the containers in the pod template.");
 const SELECTOR: Column = Column::wide("Selector", "string", "Label selector of the pods this object manages.");
 
-
 // ---------------------------------------------------------------------------------------
 // Pods.
 
@@ -250,9 +248,8 @@ fn terminated_reason(terminated: &Value, prefix: &str) -> String {
 /// Started sidecars (restartable init containers) count as ready containers instead.
 fn pod_init_status(pod: &Value, all: &mut Restarts, sidecars: &mut Restarts, ready: &mut i64) -> Option<String> {
     let specs = arr_at(pod, "/spec/initContainers");
-    let is_sidecar = |name: &str| {
-        specs.iter().any(|c| str_at(c, "/name") == name && str_at(c, "/restartPolicy") == "Always")
-    };
+    let is_sidecar =
+        |name: &str| specs.iter().any(|c| str_at(c, "/name") == name && str_at(c, "/restartPolicy") == "Always");
     for (i, status) in arr_at(pod, "/status/initContainerStatuses").iter().enumerate() {
         all.add(status);
         let sidecar = is_sidecar(str_at(status, "/name"));
@@ -315,10 +312,8 @@ fn pod_cells(pod: &Value, ctx: &Ctx) -> Vec<Value> {
     if gated {
         reason = "SchedulingGated".into();
     }
-    let sidecar_count = arr_at(pod, "/spec/initContainers")
-        .iter()
-        .filter(|c| str_at(c, "/restartPolicy") == "Always")
-        .count();
+    let sidecar_count =
+        arr_at(pod, "/spec/initContainers").iter().filter(|c| str_at(c, "/restartPolicy") == "Always").count();
     let total = len_at(pod, "/spec/containers") + i64::try_from(sidecar_count).unwrap_or(0);
     let mut ready = 0;
     let (mut all, mut sidecars) = (Restarts::default(), Restarts::default());
@@ -375,10 +370,7 @@ fn readiness_gates(pod: &Value) -> String {
     if gates.is_empty() {
         return "<none>".into();
     }
-    let met = gates
-        .iter()
-        .filter(|g| condition_true(pod, "/status/conditions", str_at(g, "/conditionType")))
-        .count();
+    let met = gates.iter().filter(|g| condition_true(pod, "/status/conditions", str_at(g, "/conditionType"))).count();
     format!("{met}/{}", gates.len())
 }
 
@@ -408,15 +400,15 @@ static POD_TEMPLATE: Printer = printer(
 // ---------------------------------------------------------------------------------------
 // Configuration and identity.
 
-static NAMESPACE: Printer = printer(
-    &[NAME, Column::new("Status", "string", "Phase of the namespace."), AGE],
-    |o, ctx| vec![name(o), json!(str_at(o, "/status/phase")), json!(ctx.age(o))],
-);
+static NAMESPACE: Printer =
+    printer(&[NAME, Column::new("Status", "string", "Phase of the namespace."), AGE], |o, ctx| {
+        vec![name(o), json!(str_at(o, "/status/phase")), json!(ctx.age(o))]
+    });
 
-static CONFIG_MAP: Printer = printer(
-    &[NAME, Column::new("Data", "string", "Number of keys in data and binaryData."), AGE],
-    |o, ctx| vec![name(o), json!(len_at(o, "/data") + len_at(o, "/binaryData")), json!(ctx.age(o))],
-);
+static CONFIG_MAP: Printer =
+    printer(&[NAME, Column::new("Data", "string", "Number of keys in data and binaryData."), AGE], |o, ctx| {
+        vec![name(o), json!(len_at(o, "/data") + len_at(o, "/binaryData")), json!(ctx.age(o))]
+    });
 
 static SECRET: Printer = printer(
     &[
@@ -438,10 +430,10 @@ static SECRET: Printer = printer(
     },
 );
 
-static SERVICE_ACCOUNT: Printer = printer(
-    &[NAME, Column::new("Secrets", "string", "Number of secrets listed by the account."), AGE],
-    |o, ctx| vec![name(o), json!(len_at(o, "/secrets")), json!(ctx.age(o))],
-);
+static SERVICE_ACCOUNT: Printer =
+    printer(&[NAME, Column::new("Secrets", "string", "Number of secrets listed by the account."), AGE], |o, ctx| {
+        vec![name(o), json!(len_at(o, "/secrets")), json!(ctx.age(o))]
+    });
 
 // ---------------------------------------------------------------------------------------
 // Services and endpoints.
@@ -522,10 +514,10 @@ fn service_external_ip(o: &Value, ty: &str) -> String {
     }
 }
 
-static ENDPOINTS: Printer = printer(
-    &[NAME, Column::new("Endpoints", "string", "Addresses and ports of the endpoints."), AGE],
-    |o, ctx| vec![name(o), json!(endpoints_text(o)), json!(ctx.age(o))],
-);
+static ENDPOINTS: Printer =
+    printer(&[NAME, Column::new("Endpoints", "string", "Addresses and ports of the endpoints."), AGE], |o, ctx| {
+        vec![name(o), json!(endpoints_text(o)), json!(ctx.age(o))]
+    });
 
 /// `ip:port` per address and port (bare IPs for port-less subsets), three at most.
 fn endpoints_text(o: &Value) -> String {
@@ -719,12 +711,8 @@ fn node_cells(o: &Value, ctx: &Ctx) -> Vec<Value> {
 /// Access modes in upstream's fixed order and short form (`RWO,ROX`).
 fn access_modes(modes: &[Value]) -> String {
     let has = |m: &str| modes.iter().any(|v| v.as_str() == Some(m));
-    let table = [
-        ("ReadWriteOnce", "RWO"),
-        ("ReadOnlyMany", "ROX"),
-        ("ReadWriteMany", "RWX"),
-        ("ReadWriteOncePod", "RWOP"),
-    ];
+    let table =
+        [("ReadWriteOnce", "RWO"), ("ReadOnlyMany", "ROX"), ("ReadWriteMany", "RWX"), ("ReadWriteOncePod", "RWOP")];
     table.iter().filter(|(long, _)| has(long)).map(|(_, short)| *short).collect::<Vec<_>>().join(",")
 }
 
@@ -1172,8 +1160,7 @@ fn hpa_metrics(o: &Value) -> String {
         return "<none>".into();
     }
     let statuses = arr_at(o, "/status/currentMetrics");
-    let list: Vec<String> =
-        specs.iter().enumerate().map(|(i, spec)| hpa_metric(spec, statuses.get(i))).collect();
+    let list: Vec<String> = specs.iter().enumerate().map(|(i, spec)| hpa_metric(spec, statuses.get(i))).collect();
     let shown = list[..list.len().min(2)].join(", ");
     if list.len() > 2 { format!("{shown} + {} more...", list.len() - 2) } else { shown }
 }
@@ -1256,13 +1243,7 @@ static PRIORITY_CLASS: Printer = printer(
             "" => "PreemptLowerPriority",
             p => p,
         };
-        vec![
-            name(o),
-            json!(int_at(o, "/value")),
-            json!(bool_at(o, "/globalDefault")),
-            json!(ctx.age(o)),
-            json!(policy),
-        ]
+        vec![name(o), json!(int_at(o, "/value")), json!(bool_at(o, "/globalDefault")), json!(ctx.age(o)), json!(policy)]
     },
 );
 
@@ -1280,8 +1261,7 @@ static INGRESS: Printer = printer(
     ],
     |o, ctx| {
         let rules = arr_at(o, "/spec/rules");
-        let hosts: Vec<&str> =
-            rules.iter().take(3).map(|r| str_at(r, "/host")).filter(|h| !h.is_empty()).collect();
+        let hosts: Vec<&str> = rules.iter().take(3).map(|r| str_at(r, "/host")).filter(|h| !h.is_empty()).collect();
         let hosts = match (hosts.is_empty(), rules.len() > 3) {
             (true, _) => "*".to_string(),
             (false, true) => format!("{} + {} more...", hosts.join(","), rules.len() - 3),
@@ -1321,10 +1301,14 @@ static INGRESS_CLASS: Printer = printer(
     },
 );
 
-static NETWORK_POLICY: Printer = printer(
-    &[NAME, Column::new("Pod-Selector", "string", "Pods the policy applies to."), AGE],
-    |o, ctx| vec![name(o), json!(format_selector(Some(at(o, "/spec/podSelector").unwrap_or(&Value::Null)))), json!(ctx.age(o))],
-);
+static NETWORK_POLICY: Printer =
+    printer(&[NAME, Column::new("Pod-Selector", "string", "Pods the policy applies to."), AGE], |o, ctx| {
+        vec![
+            name(o),
+            json!(format_selector(Some(at(o, "/spec/podSelector").unwrap_or(&Value::Null)))),
+            json!(ctx.age(o)),
+        ]
+    });
 
 static ROLE_BINDING: Printer = printer(
     &[
@@ -1359,7 +1343,7 @@ static ROLE_BINDING: Printer = printer(
     },
 );
 
-static LEASE: Printer = printer(
-    &[NAME, Column::new("Holder", "string", "Current holder of the lease."), AGE],
-    |o, ctx| vec![name(o), json!(str_at(o, "/spec/holderIdentity")), json!(ctx.age(o))],
-);
+static LEASE: Printer =
+    printer(&[NAME, Column::new("Holder", "string", "Current holder of the lease."), AGE], |o, ctx| {
+        vec![name(o), json!(str_at(o, "/spec/holderIdentity")), json!(ctx.age(o))]
+    });

@@ -45,8 +45,7 @@ struct Document {
 impl OpenApiV3 {
     /// The documents of the built-in kinds, built on first use and shared by every plane.
     pub fn builtin() -> &'static OpenApiV3 {
-        static BUILTIN: LazyLock<OpenApiV3> =
-            LazyLock::new(|| OpenApiV3::from_types(KindTable::builtin().all()));
+        static BUILTIN: LazyLock<OpenApiV3> = LazyLock::new(|| OpenApiV3::from_types(KindTable::builtin().all()));
         &BUILTIN
     }
 

@@ -14,8 +14,7 @@ use crate::registry::kind::ResourceType;
 struct Param(&'static str, &'static str, &'static str);
 
 const PRETTY: Param = Param("pretty", "string", "If 'true', the response is indented.");
-const DRY_RUN: Param =
-    Param("dryRun", "string", "`All` runs every stage of the request but persists nothing.");
+const DRY_RUN: Param = Param("dryRun", "string", "`All` runs every stage of the request but persists nothing.");
 const FIELD_MANAGER: Param =
     Param("fieldManager", "string", "Name of the actor making the change, recorded in managedFields.");
 const FIELD_VALIDATION: Param = Param(
@@ -28,24 +27,18 @@ const FORCE: Param = Param(
     "boolean",
     "Apply requests only: take over fields owned by other managers instead of reporting a conflict.",
 );
-const LABEL_SELECTOR: Param =
-    Param("labelSelector", "string", "Only objects whose labels match this selector.");
-const FIELD_SELECTOR: Param =
-    Param("fieldSelector", "string", "Only objects whose fields match this selector.");
+const LABEL_SELECTOR: Param = Param("labelSelector", "string", "Only objects whose labels match this selector.");
+const FIELD_SELECTOR: Param = Param("fieldSelector", "string", "Only objects whose fields match this selector.");
 const LIMIT: Param = Param("limit", "integer", "At most this many objects per page; see `continue`.");
 const CONTINUE: Param =
     Param("continue", "string", "The token from the previous page's list metadata, to fetch the next page.");
 const RESOURCE_VERSION: Param =
     Param("resourceVersion", "string", "The resource version the result must be consistent with.");
-const RESOURCE_VERSION_MATCH: Param = Param(
-    "resourceVersionMatch",
-    "string",
-    "How `resourceVersion` constrains a list: `Exact` or `NotOlderThan`.",
-);
+const RESOURCE_VERSION_MATCH: Param =
+    Param("resourceVersionMatch", "string", "How `resourceVersion` constrains a list: `Exact` or `NotOlderThan`.");
 const TIMEOUT_SECONDS: Param =
     Param("timeoutSeconds", "integer", "Ends the list or watch call after this many seconds.");
-const WATCH: Param =
-    Param("watch", "boolean", "Stream add, update and delete events instead of returning a list.");
+const WATCH: Param = Param("watch", "boolean", "Stream add, update and delete events instead of returning a list.");
 const ALLOW_WATCH_BOOKMARKS: Param =
     Param("allowWatchBookmarks", "boolean", "Watch only: the server may send BOOKMARK events.");
 const SEND_INITIAL_EVENTS: Param = Param(
@@ -55,13 +48,9 @@ const SEND_INITIAL_EVENTS: Param = Param(
 );
 const GRACE_PERIOD_SECONDS: Param =
     Param("gracePeriodSeconds", "integer", "Seconds before the object is deleted; 0 deletes at once.");
-const ORPHAN_DEPENDENTS: Param =
-    Param("orphanDependents", "boolean", "Deprecated in favour of `propagationPolicy`.");
-const PROPAGATION_POLICY: Param = Param(
-    "propagationPolicy",
-    "string",
-    "What happens to dependents: `Orphan`, `Background` or `Foreground`.",
-);
+const ORPHAN_DEPENDENTS: Param = Param("orphanDependents", "boolean", "Deprecated in favour of `propagationPolicy`.");
+const PROPAGATION_POLICY: Param =
+    Param("propagationPolicy", "string", "What happens to dependents: `Orphan`, `Background` or `Foreground`.");
 
 const LIST_PARAMS: &[&Param] = &[
     &ALLOW_WATCH_BOOKMARKS,
@@ -93,8 +82,7 @@ const DELETE_COLLECTION_PARAMS: &[&Param] = &[
     &TIMEOUT_SECONDS,
 ];
 
-const OBJECT_MEDIA: &[&str] =
-    &["application/json", "application/yaml", "application/vnd.kubernetes.protobuf"];
+const OBJECT_MEDIA: &[&str] = &["application/json", "application/yaml", "application/vnd.kubernetes.protobuf"];
 const LIST_MEDIA: &[&str] = &[
     "application/json",
     "application/json;stream=watch",
@@ -205,11 +193,7 @@ impl<'a> Resource<'a> {
         let (kind, scoped) = (&self.row.kind, self.scoped_kind());
         let mut ops = Map::new();
         if self.serves("list") {
-            let op = self.op(
-                "list",
-                format!("list{}{scoped}", self.id_gv),
-                format!("List or watch {kind} objects."),
-            );
+            let op = self.op("list", format!("list{}{scoped}", self.id_gv), format!("List or watch {kind} objects."));
             ops.insert("get".into(), op.list(&self.names.list));
         }
         if self.serves("create") {
@@ -280,18 +264,14 @@ impl<'a> Resource<'a> {
             ops.insert("get".into(), op.with_gvk(gvk.clone()).read(schema));
         }
         if self.serves("update") {
-            let op =
-                self.op("put", format!("replace{gv}{scoped}{suffix}"), format!("Replace the {what}{kind}."));
+            let op = self.op("put", format!("replace{gv}{scoped}{suffix}"), format!("Replace the {what}{kind}."));
             let body = Body { schema, media: &["*/*"] };
             let codes = [("200", "OK"), ("201", "Created")];
             ops.insert("put".into(), op.with_gvk(gvk.clone()).write(body, schema, WRITE_PARAMS, &codes));
         }
         if self.serves("patch") {
-            let op = self.op(
-                "patch",
-                format!("patch{gv}{scoped}{suffix}"),
-                format!("Partially update the {what}{kind}."),
-            );
+            let op =
+                self.op("patch", format!("patch{gv}{scoped}{suffix}"), format!("Partially update the {what}{kind}."));
             let patch = schemas::patch_schema_name();
             let body = Body { schema: &patch, media: PATCH_MEDIA };
             let codes = [("200", "OK"), ("201", "Created")];
@@ -372,10 +352,7 @@ impl Op {
         let body = schemas::delete_options_schema_name();
         op.insert("requestBody".into(), request_body(&body, &["*/*"], false));
         let status = schemas::status_schema_name();
-        op.insert(
-            "responses".into(),
-            responses(&[("200", "OK"), ("202", "Accepted")], &status, OBJECT_MEDIA),
-        );
+        op.insert("responses".into(), responses(&[("200", "OK"), ("202", "Accepted")], &status, OBJECT_MEDIA));
         Value::Object(op)
     }
 }
@@ -400,19 +377,13 @@ fn responses(codes: &[(&str, &str)], schema: &str, media: &[&str]) -> Value {
     let content = media_map(schema, media);
     codes
         .iter()
-        .map(|(code, description)| {
-            (code.to_string(), json!({"description": description, "content": content.clone()}))
-        })
+        .map(|(code, description)| (code.to_string(), json!({"description": description, "content": content.clone()})))
         .collect::<Map<String, Value>>()
         .into()
 }
 
 fn media_map(schema: &str, media: &[&str]) -> Value {
-    media
-        .iter()
-        .map(|m| (m.to_string(), json!({"schema": schema_ref(schema)})))
-        .collect::<Map<String, Value>>()
-        .into()
+    media.iter().map(|m| (m.to_string(), json!({"schema": schema_ref(schema)}))).collect::<Map<String, Value>>().into()
 }
 
 /// `Core` for the core group; otherwise the group without `.k8s.io`, each dot- or

@@ -162,8 +162,7 @@ fn paths_follow_the_upstream_layout() {
     }
     assert!(has_query_param(&item["patch"], "force"));
     assert!(!has_query_param(&item["put"], "force"));
-    let names: Vec<&Value> =
-        item["parameters"].as_array().expect("params").iter().map(|p| &p["name"]).collect();
+    let names: Vec<&Value> = item["parameters"].as_array().expect("params").iter().map(|p| &p["name"]).collect();
     assert_eq!(names, ["name", "namespace", "pretty"]);
     assert_eq!(paths["/api/v1/configmaps"]["get"]["operationId"], "listCoreV1ConfigMapForAllNamespaces");
     assert!(paths["/api/v1/namespaces/{namespace}/pods/{name}/status"]["patch"].is_object());

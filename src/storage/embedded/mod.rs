@@ -26,8 +26,8 @@ use futures_util::future::BoxFuture;
 use tokio::sync::oneshot;
 
 use super::{
-    Backend, Error, Event, EventKind, KeyValue, RangeOptions, RangeResult, Result, Revision,
-    TxnOp, WatchSender, WatchStream,
+    Backend, Error, Event, EventKind, KeyValue, RangeOptions, RangeResult, Result, Revision, TxnOp, WatchSender,
+    WatchStream,
 };
 use wal::{Change, SnapshotEntry, Wal, WriteGroup};
 
@@ -107,8 +107,7 @@ impl EmbeddedBackend {
         }
         let mut map = BTreeMap::new();
         for e in recovered.entries {
-            let entry =
-                Entry { value: e.value, create_revision: e.create_revision, mod_revision: e.mod_revision };
+            let entry = Entry { value: e.value, create_revision: e.create_revision, mod_revision: e.mod_revision };
             map.insert(Arc::from(e.key), entry);
         }
         let mut revision = recovered.snapshot_revision.max(1);
@@ -118,13 +117,7 @@ impl EmbeddedBackend {
             }
             revision = group.revision;
         }
-        let state = State {
-            map,
-            revision,
-            history: VecDeque::new(),
-            compacted: revision,
-            watchers: HashMap::new(),
-        };
+        let state = State { map, revision, history: VecDeque::new(), compacted: revision, watchers: HashMap::new() };
         let shared = Arc::new(Shared {
             state: RwLock::new(state),
             revision: AtomicI64::new(revision),
@@ -178,10 +171,7 @@ impl Backend for EmbeddedBackend {
             _ => Bound::Included(prefix),
         };
         let limit = options.limit.filter(|l| *l > 0).unwrap_or(usize::MAX);
-        let mut iter = state
-            .map
-            .range::<str, _>((start, Bound::Unbounded))
-            .take_while(|(k, _)| k.starts_with(prefix));
+        let mut iter = state.map.range::<str, _>((start, Bound::Unbounded)).take_while(|(k, _)| k.starts_with(prefix));
         let kvs: Vec<KeyValue> = iter.by_ref().take(limit).map(|(k, e)| kv(k, e)).collect();
         let remaining = iter.count();
         let result = RangeResult { kvs, revision: state.revision, remaining };
@@ -264,12 +254,7 @@ fn prune_history(state: &mut State, now: Instant) {
 }
 
 /// Applies one logged change to the map, reporting each resulting event.
-fn apply_change(
-    map: &mut BTreeMap<Arc<str>, Entry>,
-    change: Change,
-    revision: Revision,
-    emit: &mut dyn FnMut(Event),
-) {
+fn apply_change(map: &mut BTreeMap<Arc<str>, Entry>, change: Change, revision: Revision, emit: &mut dyn FnMut(Event)) {
     match change {
         Change::Put { key, value } => {
             let prev = map.get_key_value(key.as_str()).map(|(k, e)| kv(k, e));
@@ -315,12 +300,7 @@ fn lookup<'a>(state: &'a State, overlay: &'a Overlay, key: &str) -> Option<&'a E
 }
 
 /// Checks a request's preconditions; returns its changes and the overlay updates it makes.
-fn plan(
-    state: &State,
-    overlay: &Overlay,
-    request: &Request,
-    revision: Revision,
-) -> Result<(Vec<Change>, Overlay)> {
+fn plan(state: &State, overlay: &Overlay, request: &Request, revision: Revision) -> Result<(Vec<Change>, Overlay)> {
     let mut local: Overlay = HashMap::new();
     let mut changes = Vec::new();
     let current = |local: &Overlay, key: &str| -> Option<Entry> {
@@ -337,8 +317,7 @@ fn plan(
                         if current(&local, key).is_some() {
                             return Err(Error::KeyExists { key: key.clone() });
                         }
-                        let entry =
-                            Entry { value: value.clone(), create_revision: revision, mod_revision: revision };
+                        let entry = Entry { value: value.clone(), create_revision: revision, mod_revision: revision };
                         local.insert(key.clone(), Some(entry));
                         changes.push(Change::Put { key: key.clone(), value: value.clone() });
                     }
@@ -444,7 +423,8 @@ fn writer_loop(shared: Arc<Shared>, mut wal: Wal, jobs: mpsc::Receiver<Job>, sna
             tracing::error!(error = %err, "storage log append failed; refusing further writes");
             shared.failed.store(true, Ordering::Release);
             for (job, _) in planned {
-                let _ = job.reply.send(Err(Error::Unavailable(Box::new(std::io::Error::new(err.kind(), err.to_string())))));
+                let _ =
+                    job.reply.send(Err(Error::Unavailable(Box::new(std::io::Error::new(err.kind(), err.to_string())))));
             }
             continue;
         }

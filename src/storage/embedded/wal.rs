@@ -101,7 +101,7 @@ impl Wal {
     }
 
     /// Replaces the snapshot with `entries` at `revision` and empties the log.
-    pub fn rewrite_snapshot<'a>(
+    pub fn rewrite_snapshot(
         &mut self,
         revision: Revision,
         entries: impl Iterator<Item = SnapshotEntry>,
@@ -262,18 +262,12 @@ fn read_log(log: &mut File, after: Revision) -> io::Result<(Vec<WriteGroup>, u64
     let mut reader = BufReader::new(&mut *log);
     let mut groups = Vec::new();
     let mut valid = 0u64;
-    loop {
-        match read_frame(&mut reader)? {
-            Ok(Some(payload)) => match decode_group(&payload) {
-                Some(group) => {
-                    valid += 8 + payload.len() as u64;
-                    if group.revision > after {
-                        groups.push(group);
-                    }
-                }
-                None => break,
-            },
-            Ok(None) | Err(()) => break,
+    // The first torn, corrupt or undecodable frame ends the log.
+    while let Ok(Some(payload)) = read_frame(&mut reader)? {
+        let Some(group) = decode_group(&payload) else { break };
+        valid += 8 + payload.len() as u64;
+        if group.revision > after {
+            groups.push(group);
         }
     }
     Ok((groups, valid))

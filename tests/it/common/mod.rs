@@ -3,8 +3,8 @@
 use std::future::Future;
 use std::time::Duration;
 
-use kube::config::{KubeConfigOptions, Kubeconfig};
 use kplane::server::{self, RunningServer, ServerConfig};
+use kube::config::{KubeConfigOptions, Kubeconfig};
 
 /// Generous bound for anything a test waits on.
 pub const WAIT: Duration = Duration::from_secs(30);
