@@ -1,21 +1,33 @@
 //! kplane: thousands of real Kubernetes control planes on one machine.
 //!
+//! One binary is both the developer CLI and `kplane serve`, a Kubernetes-compatible API server
+//! that hosts any number of virtual control planes (planes), each at
+//! `/clusters/<name>/control-plane`, the management plane `root` at `/`.
+//!
 //! # Layout
 //!
-//! Dependencies point one way (a module may use those to its right, never those to its left):
+//! Dependencies point one way; a module may use those to its right, never those to its left:
 //!
 //! ```text
 //! cli ──► server ──► controller ──► registry ──► storage ──► types
 //! ```
 //!
-//! - [`types`]: validated identifiers (`PlaneName`, DNS-1123 rules). Depends on nothing.
-//! - [`storage`]: an etcd-shaped revisioned key-value store (`Backend`) and its embedded,
-//!   durable implementation. Knows keys, bytes and revisions, nothing of HTTP or kinds.
-//! - `registry` (next): Kubernetes semantics over storage — the kind table, keys, CRUD,
-//!   selectors, patches, protobuf bodies; translates storage errors into API errors once.
-//! - `server` (next): HTTP only — TLS, the plane scope parsed at the edge, authentication,
-//!   discovery, OpenAPI, handlers per verb, watch streaming, `Status` rendering.
-//! - `cli`: the `kplane` command line; `kplane serve` builds a server config and runs it.
+//! - [`types`]: validated identifiers (`PlaneName`) and DNS-1123 name rules. Depends on nothing.
+//! - [`storage`]: an etcd-shaped revisioned key-value store (`Backend`: get, range, create,
+//!   update, delete, txn, delete-prefix, watch) with one conformance suite, and its embedded,
+//!   durable implementation (write-ahead log with group commit, snapshot). Knows keys, bytes
+//!   and revisions, nothing of HTTP or Kubernetes kinds.
+//! - [`registry`]: Kubernetes semantics over storage. `kind` (the table of served types,
+//!   derived from k8s-openapi), `keys` (the only code that builds storage keys, plane first),
+//!   `store` (CRUD, list, watch, namespaces, scale), `validation`, `selector`, `patch`
+//!   (strategic merge), `protobuf` (request bodies, driven by the generated `schema` table),
+//!   `table` (server-side printing) and `error` (`ApiError`, storage errors translated once).
+//! - [`controller`]: in-process reconcilers (the namespace controller), acting only through the
+//!   registry.
+//! - [`server`]: HTTP only. TLS and the PKI, the plane scope parsed once at the edge (`scope`),
+//!   authentication, content negotiation, discovery, OpenAPI v3, handlers per verb, watch
+//!   streaming, and `ApiError` → `Status` rendering. Never imports `cli`.
+//! - [`cli`]: the command line; thin command files that build a config and call the library.
 
 pub mod cli;
 pub mod controller;

@@ -55,7 +55,7 @@ pub struct ResourcePath {
 /// The plane a request addresses and the path inside it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Scoped {
-    /// `None` for the root plane's own paths (`/…`), `Some` under `/clusters/<name>/control-plane`.
+    /// `root` for paths outside `/clusters/…`, else the named plane.
     pub plane: PlaneName,
     pub path: ApiPath,
 }

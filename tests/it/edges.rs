@@ -175,3 +175,32 @@ async fn bad_input_gets_a_status_with_the_right_code_and_writes_nothing() {
     assert!(api.list(&Default::default()).await.unwrap().items.is_empty());
     api.create(&PostParams::default(), &configmap("after", "1")).await.unwrap();
 }
+
+#[tokio::test]
+async fn without_auto_creation_unknown_planes_are_not_found() {
+    let server = TestServer::start_with(|config| config.auto_create_planes = false).await;
+    let unknown = server.client("nowhere").await;
+    let (code, text, _) = raw(&unknown, "GET", "/api/v1/namespaces", &[], vec![]).await;
+    assert_eq!(code, 404, "{text}");
+    assert!(text.contains("nowhere"), "{text}");
+    // The root plane always exists, and a plane created by the server is served.
+    let root: Api<ConfigMap> = Api::namespaced(server.client("root").await, "default");
+    root.list(&Default::default()).await.unwrap();
+    let plane = kplane::types::PlaneName::parse("made").unwrap();
+    server.running.registry.create_plane(&plane).await.unwrap();
+    let made: Api<ConfigMap> = Api::namespaced(server.client("made").await, "default");
+    made.list(&Default::default()).await.unwrap();
+}
+
+#[tokio::test]
+async fn shutdown_ends_open_watches_cleanly() {
+    use futures_util::StreamExt;
+    let server = TestServer::start().await;
+    let api: Api<ConfigMap> = Api::namespaced(server.client("team-a").await, "default");
+    let params = kube::api::WatchParams::default().timeout(290).disable_bookmarks();
+    let mut stream = api.watch(&params, "0").await.unwrap().boxed();
+    let TestServer { running, dir: _dir } = server;
+    crate::common::within("shutdown with an open watch", running.shutdown()).await;
+    let ended = crate::common::within("the watch to end", stream.next()).await;
+    assert!(ended.is_none(), "the stream ends without an error: {ended:?}");
+}

@@ -16,8 +16,15 @@ pub struct TestServer {
 
 impl TestServer {
     pub async fn start() -> TestServer {
+        Self::start_with(|_| {}).await
+    }
+
+    /// Starts a server whose config `adjust` may change first.
+    pub async fn start_with(adjust: impl FnOnce(&mut ServerConfig)) -> TestServer {
         let dir = tempfile::tempdir().expect("temp dir");
-        let running = start_in(dir.path()).await;
+        let mut config = test_config(dir.path());
+        adjust(&mut config);
+        let running = server::start(config).await.expect("server starts");
         TestServer { running, dir }
     }
 
@@ -45,11 +52,15 @@ impl TestServer {
     }
 }
 
-async fn start_in(dir: &std::path::Path) -> RunningServer {
+fn test_config(dir: &std::path::Path) -> ServerConfig {
     let mut config = ServerConfig::new(dir.to_path_buf());
     config.port = 0;
     config.bookmark_interval = Duration::from_millis(200);
-    server::start(config).await.expect("server starts")
+    config
+}
+
+async fn start_in(dir: &std::path::Path) -> RunningServer {
+    server::start(test_config(dir)).await.expect("server starts")
 }
 
 pub async fn client_for(url: &str, ca_pem: &str, token: Option<&str>) -> kube::Client {
