@@ -167,26 +167,29 @@ async fn resource(
     let target = Target { plane, rt: rt.clone(), namespace: path.namespace.clone() };
     let method = request.method().clone();
     let options = write_options(&query)?;
+    // Negotiated before any write, so a client we cannot answer gets 406 with nothing written.
+    let write_format = negotiate(request.headers(), Offer::default());
     match (method, path.name) {
         (Method::GET, None) if query.flag("watch") => watch::serve(state, &target, &query, request.headers()).await,
         (Method::GET, None) => list(state, &target, &query, request.headers()).await,
         (Method::GET, Some(name)) => {
             let object = registry.get(&target, &name).await?;
-            render_objects(request.headers(), &target, &query, vec![object], None)
+            render_object(request.headers(), &target, &query, object)
         }
         (Method::POST, None) => {
             if rt.namespaced && target.namespace.is_none() {
                 return Err(ApiError::method_not_allowed("create a namespaced object under /namespaces/<namespace>/"));
             }
+            let format = write_format?;
             let validation = FieldValidation::parse(query.get("fieldValidation"))?;
             let (headers, bytes) = read_body(request).await?;
             let body = http::decode_body(&http::content_type(&headers), &bytes, http::proto_message_of(&rt))?;
             let prepared = prepare_body(&rt, body, validation)?;
             let created = registry.create(&target, prepared.object, &options).await?;
-            let format = negotiate(&headers, Offer::default())?;
             Ok(respond(StatusCode::CREATED, format, &created, &prepared.warnings))
         }
         (Method::PUT, Some(name)) => {
+            let format = write_format?;
             let validation = FieldValidation::parse(query.get("fieldValidation"))?;
             let (headers, bytes) = read_body(request).await?;
             let body = http::decode_body(&http::content_type(&headers), &bytes, http::proto_message_of(&rt))?;
@@ -197,13 +200,13 @@ async fn resource(
             } else {
                 registry.update(&target, &name, prepared.object, sub, &options).await?
             };
-            let format = negotiate(&headers, Offer::default())?;
             Ok(respond(StatusCode::OK, format, &updated, &prepared.warnings))
         }
         (Method::PATCH, Some(name)) => {
             if path.subresource.as_deref() == Some("finalize") {
                 return Err(ApiError::method_not_allowed("namespaces/finalize only supports update"));
             }
+            let format = write_format?;
             let validation = FieldValidation::parse(query.get("fieldValidation"))?;
             let (headers, bytes) = read_body(request).await?;
             let content_type = http::content_type(&headers);
@@ -218,22 +221,21 @@ async fn resource(
             let sub = subresource.unwrap_or(Subresource::Main);
             let (patched, warnings) =
                 registry.patch(&target, &name, patch_type, &patch, sub, validation, &options).await?;
-            let format = negotiate(&headers, Offer::default())?;
             Ok(respond(StatusCode::OK, format, &patched, &warnings))
         }
         (Method::DELETE, Some(name)) if subresource.is_none() => {
+            let format = write_format?;
             let (headers, bytes) = read_body(request).await?;
             let delete = delete_options(&query, &headers, &bytes)?;
             let outcome = registry.delete(&target, &name, &delete).await?;
-            let format = negotiate(&headers, Offer::default())?;
             Ok(respond(StatusCode::OK, format, &outcome.object, &[]))
         }
         (Method::DELETE, None) => {
+            let format = write_format?;
             let (headers, bytes) = read_body(request).await?;
             let delete = delete_options(&query, &headers, &bytes)?;
             let list = list_options(&query)?;
             let deleted = registry.delete_collection(&target, &list, &delete).await?;
-            let format = negotiate(&headers, Offer::default())?;
             Ok(respond(StatusCode::OK, format, &list_object(&rt, deleted), &[]))
         }
         (method, _) => Err(ApiError::method_not_allowed(format!(
@@ -247,7 +249,7 @@ async fn scale(state: &AppState, target: &Target, name: &str, query: &Query, req
     let registry = &state.registry;
     let options = write_options(query)?;
     let method = request.method().clone();
-    let format = negotiate(request.headers(), Offer::default())?;
+    let format = negotiate(request.headers(), Offer::default())?; // before any write
     let scale = match method {
         Method::GET => registry.get_scale(target, name).await?,
         Method::PUT => {
@@ -360,29 +362,16 @@ async fn list(state: &AppState, target: &Target, query: &Query, headers: &Header
 }
 
 /// One object, as JSON/YAML or as a one-row Table.
-fn render_objects(
-    headers: &HeaderMap,
-    target: &Target,
-    query: &Query,
-    objects: Vec<Value>,
-    warnings: Option<&[String]>,
-) -> ApiResult<Response> {
-    let warnings = warnings.unwrap_or(&[]);
+fn render_object(headers: &HeaderMap, target: &Target, query: &Query, object: Value) -> ApiResult<Response> {
     match negotiate(headers, Offer { table: true, ..Offer::default() })? {
         Format::Table => {
             let include = IncludeObject::parse(query.get("includeObject")).map_err(ApiError::bad_request)?;
-            let rv = objects
-                .first()
-                .and_then(|o| crate::registry::meta::resource_version(o))
-                .unwrap_or_default()
-                .to_string();
-            let body = table::table(&target.rt, &objects, include, &rv, None, jiff::Timestamp::now(), true);
-            Ok(respond(StatusCode::OK, Format::Table, &body, warnings))
+            let rv = crate::registry::meta::resource_version(&object).unwrap_or_default().to_string();
+            let objects = std::slice::from_ref(&object);
+            let body = table::table(&target.rt, objects, include, &rv, None, jiff::Timestamp::now(), true);
+            Ok(respond(StatusCode::OK, Format::Table, &body, &[]))
         }
-        format => {
-            let object = objects.into_iter().next().unwrap_or(Value::Null);
-            Ok(respond(StatusCode::OK, format, &object, warnings))
-        }
+        format => Ok(respond(StatusCode::OK, format, &object, &[])),
     }
 }
 

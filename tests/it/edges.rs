@@ -119,6 +119,12 @@ async fn protobuf_request_bodies_create_built_in_objects() {
     assert_eq!(response_headers["content-type"], "application/json");
     let api: Api<ConfigMap> = Api::namespaced(client.clone(), "default");
     assert_eq!(api.get("from-pb").await.unwrap().data.unwrap()["a"], "1");
+    // A client that accepts only protobuf responses gets 406 before anything is written.
+    let pb_only =
+        [("content-type", "application/vnd.kubernetes.protobuf"), ("accept", "application/vnd.kubernetes.protobuf")];
+    let (code, text, _) = raw(&client, "POST", path, &pb_only, protobuf_configmap("not-written")).await;
+    assert_eq!(code, 406, "{text}");
+    assert!(api.get_opt("not-written").await.unwrap().is_none());
     // Garbage after the magic is a 400, and nothing is written.
     let (code, text, _) = raw(&client, "POST", path, &headers, b"k8s\0\xff\xff\xff".to_vec()).await;
     assert_eq!(code, 400, "{text}");
