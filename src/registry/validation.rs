@@ -6,6 +6,7 @@ use serde_json::{Map, Value};
 use super::error::{ApiError, ApiResult, Cause};
 use super::kind::ResourceType;
 use super::meta;
+use super::selector;
 use crate::types::{validate_dns1123_label, validate_dns1123_subdomain, validate_path_segment_name};
 
 /// How to treat unknown fields (`?fieldValidation=`).
@@ -150,11 +151,21 @@ pub fn validate_metadata(rt: &ResourceType, object: &Value) -> Vec<Cause> {
     }
     let meta = meta::metadata(object);
     for field in ["labels", "annotations"] {
-        if let Some(map) = meta.and_then(|m| m.get(field)).and_then(Value::as_object) {
-            for (key, value) in map {
-                if !value.is_string() {
-                    causes.push(Cause::invalid(&format!("metadata.{field}"), key, "values must be strings"));
+        let Some(map) = meta.and_then(|m| m.get(field)).and_then(Value::as_object) else { continue };
+        let path = format!("metadata.{field}");
+        for (key, value) in map {
+            // Annotation keys follow the label-key rule; only label values are restricted.
+            for problem in selector::label_key_errors(key) {
+                causes.push(Cause::invalid(&path, key, &problem));
+            }
+            match value.as_str() {
+                None => causes.push(Cause::invalid(&path, key, "values must be strings")),
+                Some(text) if field == "labels" => {
+                    for problem in selector::label_value_errors(text) {
+                        causes.push(Cause::invalid(&path, text, &problem));
+                    }
                 }
+                Some(_) => {}
             }
         }
     }
@@ -223,6 +234,17 @@ mod tests {
         let err = prepare_body(configmaps(), json!({"data": {"k": 1}}), FieldValidation::Ignore).unwrap_err();
         assert_eq!(err.code, 400);
         assert!(err.message.starts_with("ConfigMap in version \"v1\" cannot be handled as a ConfigMap"));
+    }
+
+    #[test]
+    fn labels_and_annotations_follow_upstream_rules() {
+        let ok = json!({"metadata": {"name": "a", "labels": {"app.kubernetes.io/name": "web", "e": ""},
+                                     "annotations": {"example.com/note": "any text: at all!"}}});
+        assert!(validate_metadata(configmaps(), &ok).is_empty());
+        let bad = json!({"metadata": {"name": "a", "labels": {"bad key": "v", "k": "not valid!", "n": 1}}});
+        let causes = validate_metadata(configmaps(), &bad);
+        assert_eq!(causes.len(), 3, "{causes:?}");
+        assert!(causes.iter().all(|c| c.field == "metadata.labels"));
     }
 
     #[test]
