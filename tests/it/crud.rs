@@ -216,3 +216,17 @@ async fn the_scale_subresource_reads_and_writes_spec_replicas() {
     let err = api.replace_scale("web", &PostParams::default(), &stale).await.unwrap_err();
     assert!(matches!(err, kube::Error::Api(s) if s.code == 409));
 }
+
+#[tokio::test]
+async fn new_pods_start_pending_whatever_status_the_client_sent() {
+    let server = TestServer::start().await;
+    let api: Api<k8s_openapi::api::core::v1::Pod> = Api::namespaced(server.client("team-a").await, "default");
+    let pod = serde_json::from_value(json!({
+        "metadata": {"name": "p"},
+        "spec": {"containers": [{"name": "a", "image": "x"}]},
+        "status": {"phase": "Running"}
+    }))
+    .unwrap();
+    let created = api.create(&PostParams::default(), &pod).await.unwrap();
+    assert_eq!(created.status.unwrap().phase.as_deref(), Some("Pending"));
+}

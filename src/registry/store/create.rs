@@ -31,8 +31,11 @@ impl Registry {
                 map.remove("status");
             }
         }
-        if rt.group.is_empty() && rt.plural == "namespaces" {
-            namespace::prepare_new(&mut object);
+        match (rt.group.as_ref(), rt.plural.as_ref()) {
+            ("", "namespaces") => namespace::prepare_new(&mut object),
+            // Upstream's pod strategy starts every pod Pending (no scheduler will move it on).
+            ("", "pods") => object["status"] = serde_json::json!({"phase": "Pending"}),
+            _ => {}
         }
 
         let attempts = if requested_name.is_some() { 1 } else { GENERATE_NAME_ATTEMPTS };
