@@ -31,11 +31,17 @@ stage "layering" bash scripts/check-layering.sh
 stage "cargo test" cargo test --locked --all-targets
 # After the build, so the crates the generator reads are in the cargo registry.
 stage "generated schema table" python3 scripts/gen-k8s-schema.py --check
+# `cargo test` built the binary already; reusing it saves a rebuild with other feature flags.
+target_dir="${CARGO_TARGET_DIR:-target}"
+if [[ -x "$target_dir/debug/kplane" ]]; then
+  export KPLANE_BIN="$PWD/$target_dir/debug/kplane"
+  [[ "$target_dir" = /* ]] && KPLANE_BIN="$target_dir/debug/kplane"
+fi
 stage "end-to-end" bash scripts/e2e.sh
 
 printf '\n==== summary\n'
 for i in "${!names[@]}"; do
-  printf '  %-18s %s\n' "${names[$i]}" "${results[$i]}"
+  printf '  %-24s %s\n' "${names[$i]}" "${results[$i]}"
 done
 if ((failed)); then
   echo "test.sh: FAILED"
