@@ -10,6 +10,7 @@
 //!
 //! ```text
 //! cli ──► server ──► controller ──► registry ──► storage ──► types
+//! cli ──► provider ──► types
 //! ```
 //!
 //! - [`types`]: validated identifiers (`PlaneName`) and DNS-1123 name rules. Depends on nothing.
@@ -27,10 +28,14 @@
 //! - [`server`]: HTTP only. TLS and the PKI, the plane scope parsed once at the edge (`scope`),
 //!   authentication, content negotiation, discovery, OpenAPI v3, handlers per verb, watch
 //!   streaming, and `ApiError` → `Status` rendering. Never imports `cli`.
+//! - [`provider`]: where the management plane's `kplane serve` runs (`Provider` trait; the
+//!   embedded background process; kind/k3s). Talks to servers only over HTTPS; never imports
+//!   `server`.
 //! - [`cli`]: the command line; thin command files that build a config and call the library.
 
 pub mod cli;
 pub mod controller;
+pub mod provider;
 pub mod registry;
 pub mod server;
 pub mod storage;

@@ -10,6 +10,7 @@
 //! - `isolation`: planes never see each other's objects, lists or watches.
 //! - `edges`: bad input, auth, discovery, content negotiation, protobuf bodies.
 //! - `durability`: restarts, and `kill -9` of the real binary during a write stream.
+//! - `provider`: the embedded provider running the real binary in the background.
 
 mod common;
 
@@ -19,3 +20,4 @@ mod edges;
 mod isolation;
 mod list_watch;
 mod namespaces;
+mod provider;
