@@ -31,6 +31,7 @@ stage "layering" bash scripts/check-layering.sh
 stage "cargo test" cargo test --locked --all-targets
 # After the build, so the crates the generator reads are in the cargo registry.
 stage "generated schema table" python3 scripts/gen-k8s-schema.py --check
+stage "completions" bash scripts/gen-completions.sh --check
 # `cargo test` built the binary already; reusing it saves a rebuild with other feature flags.
 target_dir="${CARGO_TARGET_DIR:-target}"
 if [[ -x "$target_dir/debug/kplane" ]]; then

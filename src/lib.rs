@@ -31,10 +31,12 @@
 //! - [`provider`]: where the management plane's `kplane serve` runs (`Provider` trait; the
 //!   embedded background process; kind/k3s). Talks to servers only over HTTPS; never imports
 //!   `server`.
+//! - [`ops`]: the workflows behind commands; report progress through `ops::Reporter`, never print.
 //! - [`cli`]: the command line; thin command files that build a config and call the library.
 
 pub mod cli;
 pub mod controller;
+pub mod ops;
 pub mod provider;
 pub mod registry;
 pub mod server;

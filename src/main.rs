@@ -1,5 +1,6 @@
 //! The `kplane` binary: parse, run, map the outcome to an exit code.
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -7,15 +8,18 @@ use tracing_subscriber::EnvFilter;
 
 fn main() -> ExitCode {
     let cli = kplane::cli::Cli::parse();
-    let default_level = match cli.verbose {
+    let default_level = match cli.global.verbose {
         0 => "kplane=info",
         1 => "kplane=debug",
         _ => "kplane=trace",
     };
     // Logs go to stderr: stdout carries requested data only.
+    // Colours only for a person at a terminal: log files and pipes get plain text.
+    let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_level)))
         .with_writer(std::io::stderr)
+        .with_ansi(colour && !cli.global.no_color)
         .init();
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,

@@ -1,31 +1,66 @@
 //! The `kplane` command line: clap definitions and dispatch. Command files are thin: they
-//! turn flags into a config and call one library operation.
+//! turn flags into settings and call one library operation, then print its result.
 
+pub mod completion;
+pub mod output;
 pub mod serve;
+pub mod version;
+
+use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
 /// kplane: thousands of real Kubernetes control planes on one machine.
 #[derive(Debug, Parser)]
-#[command(name = "kplane", version, about, long_about = None)]
+#[command(name = "kplane", version, about, long_about = None, propagate_version = true)]
 pub struct Cli {
-    /// Log more (-v: debug, -vv: trace); logs go to stderr.
-    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
-    pub verbose: u8,
+    #[command(flatten)]
+    pub global: GlobalArgs,
 
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// Flags every command accepts.
+#[derive(Debug, clap::Args)]
+pub struct GlobalArgs {
+    /// The kplane config file (default: $XDG_CONFIG_HOME/kplane/config.yaml).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+
+    /// The kubeconfig to read and write (default: $KUBECONFIG, then ~/.kube/config).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub kubeconfig: Option<PathBuf>,
+
+    /// Print only requested data and errors.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+
+    /// Never use colours (NO_COLOR in the environment does the same).
+    #[arg(long, global = true)]
+    pub no_color: bool,
+
+    /// Log more (-v: debug, -vv: trace); logs go to stderr.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the shared Kubernetes API server that hosts every control plane, in the foreground.
     Serve(serve::Args),
+    /// Print the client version, and the server's when one is reachable.
+    Version(version::Args),
+    /// Print a shell completion script (bash, zsh, fish, powershell).
+    Completion(completion::Args),
 }
 
 /// Runs the parsed command.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let printer = output::Printer::new(cli.global.quiet, cli.global.no_color);
     match cli.command {
         Command::Serve(args) => serve::run(args).await,
+        Command::Version(args) => version::run(args, &cli.global, &printer).await,
+        Command::Completion(args) => completion::run(args, &printer),
     }
 }

@@ -4,6 +4,7 @@
 //! and talks to it over real HTTPS with kube-rs clients — usually on two planes, to catch
 //! isolation bugs. Every wait is bounded by a timeout.
 //!
+//! - `cli`: the built binary under an isolated HOME and KUBECONFIG.
 //! - `crud`: create/get/update/patch/delete semantics and server-owned metadata.
 //! - `list_watch`: selectors, paging, watch events, bookmarks, expired revisions.
 //! - `namespaces`: system namespaces, namespace admission and deletion.
@@ -14,6 +15,7 @@
 
 mod common;
 
+mod cli;
 mod crud;
 mod durability;
 mod edges;

@@ -1,0 +1,68 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_kplane_global_optspecs
+    string join \n config= kubeconfig= q/quiet no-color v/verbose h/help V/version
+end
+
+function __fish_kplane_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_kplane_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_kplane_using_subcommand
+    set -l cmd (__fish_kplane_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c kplane -n "__fish_kplane_needs_command" -l config -d 'The kplane config file (default: $XDG_CONFIG_HOME/kplane/config.yaml)' -r -F
+complete -c kplane -n "__fish_kplane_needs_command" -l kubeconfig -d 'The kubeconfig to read and write (default: $KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c kplane -n "__fish_kplane_needs_command" -s q -l quiet -d 'Print only requested data and errors'
+complete -c kplane -n "__fish_kplane_needs_command" -l no-color -d 'Never use colours (NO_COLOR in the environment does the same)'
+complete -c kplane -n "__fish_kplane_needs_command" -s v -l verbose -d 'Log more (-v: debug, -vv: trace); logs go to stderr'
+complete -c kplane -n "__fish_kplane_needs_command" -s h -l help -d 'Print help'
+complete -c kplane -n "__fish_kplane_needs_command" -s V -l version -d 'Print version'
+complete -c kplane -n "__fish_kplane_needs_command" -f -a "serve" -d 'Run the shared Kubernetes API server that hosts every control plane, in the foreground'
+complete -c kplane -n "__fish_kplane_needs_command" -f -a "version" -d 'Print the client version, and the server\'s when one is reachable'
+complete -c kplane -n "__fish_kplane_needs_command" -f -a "completion" -d 'Print a shell completion script (bash, zsh, fish, powershell)'
+complete -c kplane -n "__fish_kplane_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kplane -n "__fish_kplane_using_subcommand serve" -l data-dir -d 'Directory for storage, certificates, the admin token and admin.kubeconfig' -r -F
+complete -c kplane -n "__fish_kplane_using_subcommand serve" -l port -d 'Port to serve HTTPS on; 0 picks a free one (the log and the kubeconfig say which)' -r
+complete -c kplane -n "__fish_kplane_using_subcommand serve" -l bind-address -d 'Address to listen on' -r
+complete -c kplane -n "__fish_kplane_using_subcommand serve" -l tls-san -d 'Extra DNS names or IPs for the serving certificate (repeatable; used when it is first generated)' -r
+complete -c kplane -n "__fish_kplane_using_subcommand serve" -l config -d 'The kplane config file (default: $XDG_CONFIG_HOME/kplane/config.yaml)' -r -F
+complete -c kplane -n "__fish_kplane_using_subcommand serve" -l kubeconfig -d 'The kubeconfig to read and write (default: $KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c kplane -n "__fish_kplane_using_subcommand serve" -l no-auto-create-planes -d 'Do not create a control plane on its first authorised request (the root plane always exists)'
+complete -c kplane -n "__fish_kplane_using_subcommand serve" -s q -l quiet -d 'Print only requested data and errors'
+complete -c kplane -n "__fish_kplane_using_subcommand serve" -l no-color -d 'Never use colours (NO_COLOR in the environment does the same)'
+complete -c kplane -n "__fish_kplane_using_subcommand serve" -s v -l verbose -d 'Log more (-v: debug, -vv: trace); logs go to stderr'
+complete -c kplane -n "__fish_kplane_using_subcommand serve" -s h -l help -d 'Print help'
+complete -c kplane -n "__fish_kplane_using_subcommand serve" -s V -l version -d 'Print version'
+complete -c kplane -n "__fish_kplane_using_subcommand version" -l config -d 'The kplane config file (default: $XDG_CONFIG_HOME/kplane/config.yaml)' -r -F
+complete -c kplane -n "__fish_kplane_using_subcommand version" -l kubeconfig -d 'The kubeconfig to read and write (default: $KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c kplane -n "__fish_kplane_using_subcommand version" -l client -d 'Only the client version; do not contact a server'
+complete -c kplane -n "__fish_kplane_using_subcommand version" -s q -l quiet -d 'Print only requested data and errors'
+complete -c kplane -n "__fish_kplane_using_subcommand version" -l no-color -d 'Never use colours (NO_COLOR in the environment does the same)'
+complete -c kplane -n "__fish_kplane_using_subcommand version" -s v -l verbose -d 'Log more (-v: debug, -vv: trace); logs go to stderr'
+complete -c kplane -n "__fish_kplane_using_subcommand version" -s h -l help -d 'Print help'
+complete -c kplane -n "__fish_kplane_using_subcommand version" -s V -l version -d 'Print version'
+complete -c kplane -n "__fish_kplane_using_subcommand completion" -l config -d 'The kplane config file (default: $XDG_CONFIG_HOME/kplane/config.yaml)' -r -F
+complete -c kplane -n "__fish_kplane_using_subcommand completion" -l kubeconfig -d 'The kubeconfig to read and write (default: $KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c kplane -n "__fish_kplane_using_subcommand completion" -s q -l quiet -d 'Print only requested data and errors'
+complete -c kplane -n "__fish_kplane_using_subcommand completion" -l no-color -d 'Never use colours (NO_COLOR in the environment does the same)'
+complete -c kplane -n "__fish_kplane_using_subcommand completion" -s v -l verbose -d 'Log more (-v: debug, -vv: trace); logs go to stderr'
+complete -c kplane -n "__fish_kplane_using_subcommand completion" -s h -l help -d 'Print help'
+complete -c kplane -n "__fish_kplane_using_subcommand completion" -s V -l version -d 'Print version'
+complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from serve version completion help" -f -a "serve" -d 'Run the shared Kubernetes API server that hosts every control plane, in the foreground'
+complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from serve version completion help" -f -a "version" -d 'Print the client version, and the server\'s when one is reachable'
+complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from serve version completion help" -f -a "completion" -d 'Print a shell completion script (bash, zsh, fish, powershell)'
+complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from serve version completion help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -1,0 +1,115 @@
+//! The built `kplane` binary under an isolated HOME, KUBECONFIG and XDG dirs: help, output
+//! streams, exit codes, no ANSI codes when stdout/stderr are not terminals.
+
+use std::process::{Command, Output};
+
+struct Isolated {
+    home: tempfile::TempDir,
+}
+
+impl Isolated {
+    fn new() -> Self {
+        Isolated { home: tempfile::tempdir().unwrap() }
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_kplane"))
+            .args(args)
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", self.home.path())
+            .env("XDG_CONFIG_HOME", self.home.path().join(".config"))
+            .env("XDG_DATA_HOME", self.home.path().join(".local/share"))
+            .env("KUBECONFIG", self.home.path().join("kubeconfig"))
+            .output()
+            .expect("kplane runs")
+    }
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn assert_no_ansi(output: &Output) {
+    assert!(!output.stdout.contains(&0x1b) && !output.stderr.contains(&0x1b), "ANSI escape codes in {output:?}");
+}
+
+#[test]
+fn help_lists_the_commands_on_stdout() {
+    let output = Isolated::new().run(&["--help"]);
+    assert!(output.status.success());
+    let stdout = text(&output.stdout);
+    for command in ["serve", "version", "completion"] {
+        assert!(stdout.contains(command), "{command} missing from:\n{stdout}");
+    }
+    assert_no_ansi(&output);
+}
+
+#[test]
+fn version_prints_the_client_and_says_when_no_server_is_reachable() {
+    let output = Isolated::new().run(&["version"]);
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(text(&output.stdout), format!("Client Version: kplane {}\n", env!("CARGO_PKG_VERSION")));
+    assert!(text(&output.stderr).contains("server: not reachable"), "{output:?}");
+    let quiet = Isolated::new().run(&["version", "--quiet"]);
+    assert!(quiet.stderr.is_empty(), "--quiet silences messages: {quiet:?}");
+    assert_no_ansi(&output);
+}
+
+#[test]
+fn completion_scripts_are_generated_for_each_shell() {
+    let isolated = Isolated::new();
+    for (shell, marker) in [
+        ("bash", "_kplane()"),
+        ("zsh", "#compdef kplane"),
+        ("fish", "complete -c kplane"),
+        ("powershell", "Register-ArgumentCompleter"),
+    ] {
+        let output = isolated.run(&["completion", shell]);
+        assert!(output.status.success(), "{shell}: {output:?}");
+        assert!(text(&output.stdout).contains(marker), "{shell}");
+    }
+}
+
+#[test]
+fn usage_errors_exit_2_and_name_the_problem() {
+    let output = Isolated::new().run(&["completion", "tcsh"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(text(&output.stderr).contains("invalid value 'tcsh'"), "{output:?}");
+    assert!(output.stdout.is_empty());
+}
+
+#[test]
+fn serve_failures_exit_1_with_the_cause() {
+    let isolated = Isolated::new();
+    let blocker = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = blocker.local_addr().unwrap().port().to_string();
+    let dir = isolated.home.path().join("data");
+    let output = isolated.run(&["serve", "--data-dir", dir.to_str().unwrap(), "--port", &port]);
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    let stderr = text(&output.stderr);
+    assert!(stderr.contains("error: starting the API server") && stderr.contains(&port), "{stderr}");
+    assert_no_ansi(&output);
+}
+
+#[test]
+fn serve_logs_carry_no_ansi_codes_when_not_on_a_terminal() {
+    let isolated = Isolated::new();
+    let dir = isolated.home.path().join("data");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kplane"))
+        .args(["serve", "--port", "0", "--data-dir", dir.to_str().unwrap()])
+        .env("HOME", isolated.home.path())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !dir.join("admin.kubeconfig").exists() {
+        assert!(std::time::Instant::now() < deadline, "server never wrote its kubeconfig");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    nix::sys::signal::kill(nix::unistd::Pid::from_raw(child.id() as i32), nix::sys::signal::Signal::SIGTERM).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success(), "SIGTERM is a clean shutdown: {output:?}");
+    assert!(text(&output.stderr).contains("serving"), "{output:?}");
+    assert_no_ansi(&output);
+}
