@@ -96,7 +96,7 @@ fn serve_failures_exit_1_with_the_cause() {
 fn serve_logs_carry_no_ansi_codes_when_not_on_a_terminal() {
     let isolated = Isolated::new();
     let dir = isolated.home.path().join("data");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_kplane"))
+    let child = Command::new(env!("CARGO_BIN_EXE_kplane"))
         .args(["serve", "--port", "0", "--data-dir", dir.to_str().unwrap()])
         .env("HOME", isolated.home.path())
         .stderr(std::process::Stdio::piped())
