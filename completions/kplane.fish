@@ -31,10 +31,34 @@ complete -c kplane -n "__fish_kplane_needs_command" -l no-color -d 'Never use co
 complete -c kplane -n "__fish_kplane_needs_command" -s v -l verbose -d 'Log more (-v: debug, -vv: trace); logs go to stderr'
 complete -c kplane -n "__fish_kplane_needs_command" -s h -l help -d 'Print help'
 complete -c kplane -n "__fish_kplane_needs_command" -s V -l version -d 'Print version'
+complete -c kplane -n "__fish_kplane_needs_command" -f -a "up" -d 'Create or reuse the management plane and write its kubeconfig context'
+complete -c kplane -n "__fish_kplane_needs_command" -f -a "down" -d 'Stop the management plane, remove its data and the contexts kplane wrote'
 complete -c kplane -n "__fish_kplane_needs_command" -f -a "serve" -d 'Run the shared Kubernetes API server that hosts every control plane, in the foreground'
 complete -c kplane -n "__fish_kplane_needs_command" -f -a "version" -d 'Print the client version, and the server\'s when one is reachable'
 complete -c kplane -n "__fish_kplane_needs_command" -f -a "completion" -d 'Print a shell completion script (bash, zsh, fish, powershell)'
 complete -c kplane -n "__fish_kplane_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kplane -n "__fish_kplane_using_subcommand up" -l provider -d 'Where the management plane runs: embedded (default), kind or k3s' -r
+complete -c kplane -n "__fish_kplane_using_subcommand up" -l cluster-name -d 'The management plane\'s name' -r
+complete -c kplane -n "__fish_kplane_using_subcommand up" -l port -d 'The HTTPS port on 127.0.0.1' -r
+complete -c kplane -n "__fish_kplane_using_subcommand up" -l set-current -d 'Make the management context the current one' -r -f -a "true\t''
+false\t''"
+complete -c kplane -n "__fish_kplane_using_subcommand up" -l config -d 'The kplane config file (default: $XDG_CONFIG_HOME/kplane/config.yaml)' -r -F
+complete -c kplane -n "__fish_kplane_using_subcommand up" -l kubeconfig -d 'The kubeconfig to read and write (default: $KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c kplane -n "__fish_kplane_using_subcommand up" -s q -l quiet -d 'Print only requested data and errors'
+complete -c kplane -n "__fish_kplane_using_subcommand up" -l no-color -d 'Never use colours (NO_COLOR in the environment does the same)'
+complete -c kplane -n "__fish_kplane_using_subcommand up" -s v -l verbose -d 'Log more (-v: debug, -vv: trace); logs go to stderr'
+complete -c kplane -n "__fish_kplane_using_subcommand up" -s h -l help -d 'Print help'
+complete -c kplane -n "__fish_kplane_using_subcommand up" -s V -l version -d 'Print version'
+complete -c kplane -n "__fish_kplane_using_subcommand down" -l provider -d 'Where the management plane runs: embedded (default), kind or k3s' -r
+complete -c kplane -n "__fish_kplane_using_subcommand down" -l cluster-name -d 'The management plane\'s name' -r
+complete -c kplane -n "__fish_kplane_using_subcommand down" -l config -d 'The kplane config file (default: $XDG_CONFIG_HOME/kplane/config.yaml)' -r -F
+complete -c kplane -n "__fish_kplane_using_subcommand down" -l kubeconfig -d 'The kubeconfig to read and write (default: $KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c kplane -n "__fish_kplane_using_subcommand down" -l keep-data -d 'Stop the server but keep its data, certificates and token for the next `up`'
+complete -c kplane -n "__fish_kplane_using_subcommand down" -s q -l quiet -d 'Print only requested data and errors'
+complete -c kplane -n "__fish_kplane_using_subcommand down" -l no-color -d 'Never use colours (NO_COLOR in the environment does the same)'
+complete -c kplane -n "__fish_kplane_using_subcommand down" -s v -l verbose -d 'Log more (-v: debug, -vv: trace); logs go to stderr'
+complete -c kplane -n "__fish_kplane_using_subcommand down" -s h -l help -d 'Print help'
+complete -c kplane -n "__fish_kplane_using_subcommand down" -s V -l version -d 'Print version'
 complete -c kplane -n "__fish_kplane_using_subcommand serve" -l data-dir -d 'Directory for storage, certificates, the admin token and admin.kubeconfig' -r -F
 complete -c kplane -n "__fish_kplane_using_subcommand serve" -l port -d 'Port to serve HTTPS on; 0 picks a free one (the log and the kubeconfig say which)' -r
 complete -c kplane -n "__fish_kplane_using_subcommand serve" -l bind-address -d 'Address to listen on' -r
@@ -62,7 +86,9 @@ complete -c kplane -n "__fish_kplane_using_subcommand completion" -l no-color -d
 complete -c kplane -n "__fish_kplane_using_subcommand completion" -s v -l verbose -d 'Log more (-v: debug, -vv: trace); logs go to stderr'
 complete -c kplane -n "__fish_kplane_using_subcommand completion" -s h -l help -d 'Print help'
 complete -c kplane -n "__fish_kplane_using_subcommand completion" -s V -l version -d 'Print version'
-complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from serve version completion help" -f -a "serve" -d 'Run the shared Kubernetes API server that hosts every control plane, in the foreground'
-complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from serve version completion help" -f -a "version" -d 'Print the client version, and the server\'s when one is reachable'
-complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from serve version completion help" -f -a "completion" -d 'Print a shell completion script (bash, zsh, fish, powershell)'
-complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from serve version completion help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down serve version completion help" -f -a "up" -d 'Create or reuse the management plane and write its kubeconfig context'
+complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down serve version completion help" -f -a "down" -d 'Stop the management plane, remove its data and the contexts kplane wrote'
+complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down serve version completion help" -f -a "serve" -d 'Run the shared Kubernetes API server that hosts every control plane, in the foreground'
+complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down serve version completion help" -f -a "version" -d 'Print the client version, and the server\'s when one is reachable'
+complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down serve version completion help" -f -a "completion" -d 'Print a shell completion script (bash, zsh, fish, powershell)'
+complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down serve version completion help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -17,6 +17,7 @@ forbid src/controller  'crate::(cli|server)'                          'cli or se
 forbid src/registry    'crate::(cli|server|controller)'               'cli, server or controller'
 forbid src/storage     'crate::(cli|server|controller|registry)'      'anything above storage'
 forbid src/provider    'crate::(cli|server|controller|registry|storage)' 'cli, server, controller, registry or storage (it talks HTTPS)'
+forbid src/server      'crate::kubeconfig'                            'kubeconfig (a CLI concern)'
 forbid src/types       'crate::(cli|server|controller|registry|storage)' 'anything'
 forbid src/registry    '(axum|hyper)::'                               'HTTP types (they belong in server)'
 forbid src/storage     '(axum|hyper|k8s_openapi|serde_json)::'        'HTTP or Kubernetes types'

@@ -31,14 +31,21 @@
 //! - [`provider`]: where the management plane's `kplane serve` runs (`Provider` trait; the
 //!   embedded background process; kind/k3s). Talks to servers only over HTTPS; never imports
 //!   `server`.
+//! - [`kubeconfig`]: kubectl's loading and writing rules for kubeconfig files (path precedence,
+//!   merging, lock + atomic write, unknown fields kept, TLS-verifying entries only); used by
+//!   `cli`/ops, never by `server`.
 //! - [`ops`]: the workflows behind commands; report progress through `ops::Reporter`, never print.
+//! - [`settings`]: flags + `KPLANE_*` env + config file → resolved settings, precedence in one
+//!   place; used by `cli`.
 //! - [`cli`]: the command line; thin command files that build a config and call the library.
 
 pub mod cli;
 pub mod controller;
+pub mod kubeconfig;
 pub mod ops;
 pub mod provider;
 pub mod registry;
 pub mod server;
+pub mod settings;
 pub mod storage;
 pub mod types;

@@ -2,8 +2,10 @@
 //! turn flags into settings and call one library operation, then print its result.
 
 pub mod completion;
+pub mod down;
 pub mod output;
 pub mod serve;
+pub mod up;
 pub mod version;
 
 use std::path::PathBuf;
@@ -47,6 +49,10 @@ pub struct GlobalArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Create or reuse the management plane and write its kubeconfig context.
+    Up(up::Args),
+    /// Stop the management plane, remove its data and the contexts kplane wrote.
+    Down(down::Args),
     /// Run the shared Kubernetes API server that hosts every control plane, in the foreground.
     Serve(serve::Args),
     /// Print the client version, and the server's when one is reachable.
@@ -59,6 +65,8 @@ pub enum Command {
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let printer = output::Printer::new(cli.global.quiet, cli.global.no_color);
     match cli.command {
+        Command::Up(args) => up::run(args, &cli.global, &printer).await,
+        Command::Down(args) => down::run(args, &cli.global, &printer).await,
         Command::Serve(args) => serve::run(args).await,
         Command::Version(args) => version::run(args, &cli.global, &printer).await,
         Command::Completion(args) => completion::run(args, &printer),

@@ -71,10 +71,10 @@ impl EmbeddedProvider {
         {
             return Ok(endpoint);
         }
-        fs::create_dir_all(&dir).map_err(Self::io(&dir))?;
-        // Fail fast, naming the port, rather than letting the child die on bind.
+        // Fail fast, naming the port, before anything is created.
         TcpListener::bind(SocketAddrV4::new(Ipv4Addr::LOCALHOST, spec.port))
             .map_err(|_| ProviderError::PortBusy { port: spec.port })?;
+        fs::create_dir_all(&dir).map_err(Self::io(&dir))?;
         let log_path = dir.join("kplane.log");
         let log = fs::File::create(&log_path).map_err(Self::io(&log_path))?;
         let log_err = log.try_clone().map_err(Self::io(&log_path))?;

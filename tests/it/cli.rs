@@ -113,3 +113,58 @@ fn serve_logs_carry_no_ansi_codes_when_not_on_a_terminal() {
     assert!(text(&output.stderr).contains("serving"), "{output:?}");
     assert_no_ansi(&output);
 }
+
+fn free_port() -> String {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port().to_string()
+}
+
+fn kubeconfig(isolated: &Isolated) -> serde_json::Value {
+    serde_norway::from_str(&std::fs::read_to_string(isolated.home.path().join("kubeconfig")).unwrap()).unwrap()
+}
+
+#[test]
+fn up_writes_a_verifying_context_reuses_a_healthy_plane_and_down_removes_everything() {
+    let isolated = Isolated::new();
+    let port = free_port();
+    let first = isolated.run(&["up", "--port", &port]);
+    assert!(first.status.success(), "{first:?}");
+    assert!(first.stdout.is_empty(), "up prints no data to stdout");
+    assert_no_ansi(&first);
+    let config = kubeconfig(&isolated);
+    assert_eq!(config["current-context"], "kplane@kplane-management");
+    let cluster = &config["clusters"][0]["cluster"];
+    assert_eq!(cluster["server"], format!("https://127.0.0.1:{port}"));
+    assert!(cluster["certificate-authority-data"].is_string() && cluster.get("insecure-skip-tls-verify").is_none());
+    let token = config["users"][0]["user"]["token"].clone();
+
+    let again = isolated.run(&["up", "--port", &port]);
+    assert!(again.status.success(), "{again:?}");
+    assert!(text(&again.stderr).contains("nothing changed"), "{again:?}");
+    assert_eq!(kubeconfig(&isolated)["users"][0]["user"]["token"], token, "no new token on reuse");
+
+    let clash = isolated.run(&["up", "--port", &port, "--cluster-name", "other"]);
+    assert_eq!(clash.status.code(), Some(1));
+    assert!(text(&clash.stderr).contains(&format!("port {port}")), "{clash:?}");
+
+    let down = isolated.run(&["down"]);
+    assert!(down.status.success(), "{down:?}");
+    let config = kubeconfig(&isolated);
+    assert_eq!(config["contexts"], serde_json::json!([]));
+    assert!(!isolated.home.path().join(".local/share/kplane/embedded/kplane-management").exists());
+}
+
+#[test]
+fn up_with_a_container_provider_and_no_docker_fails_fast_naming_what_is_missing() {
+    let isolated = Isolated::new();
+    let output = Command::new(env!("CARGO_BIN_EXE_kplane"))
+        .args(["up", "--provider", "kind"])
+        .env_clear()
+        .env("PATH", isolated.home.path())
+        .env("HOME", isolated.home.path())
+        .env("KUBECONFIG", isolated.home.path().join("kubeconfig"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    let stderr = text(&output.stderr);
+    assert!(stderr.contains("needs kind") && stderr.contains("kind.sigs.k8s.io"), "{stderr}");
+}

@@ -30,6 +30,7 @@ async fn the_embedded_provider_starts_reuses_stops_and_deletes_a_management_plan
     let clash = ClusterSpec { name: "other".into(), port: spec.port };
     let err = p.start(&clash).await.unwrap_err();
     assert!(matches!(err, ProviderError::PortBusy { port } if port == spec.port), "{err}");
+    assert!(!dir.path().join("other").exists(), "a failed start leaves nothing behind");
 
     // Stopping with --keep-data keeps certificates and token for the next start.
     p.delete("mgmt", true).await.unwrap();
