@@ -19,6 +19,9 @@ _kplane() {
             kplane,completion)
                 cmd="kplane__subcmd__completion"
                 ;;
+            kplane,config)
+                cmd="kplane__subcmd__config"
+                ;;
             kplane,down)
                 cmd="kplane__subcmd__down"
                 ;;
@@ -34,8 +37,35 @@ _kplane() {
             kplane,version)
                 cmd="kplane__subcmd__version"
                 ;;
+            kplane__subcmd__config,help)
+                cmd="kplane__subcmd__config__subcmd__help"
+                ;;
+            kplane__subcmd__config,set-provider)
+                cmd="kplane__subcmd__config__subcmd__set__subcmd__provider"
+                ;;
+            kplane__subcmd__config,use-context)
+                cmd="kplane__subcmd__config__subcmd__use__subcmd__context"
+                ;;
+            kplane__subcmd__config,view)
+                cmd="kplane__subcmd__config__subcmd__view"
+                ;;
+            kplane__subcmd__config__subcmd__help,help)
+                cmd="kplane__subcmd__config__subcmd__help__subcmd__help"
+                ;;
+            kplane__subcmd__config__subcmd__help,set-provider)
+                cmd="kplane__subcmd__config__subcmd__help__subcmd__set__subcmd__provider"
+                ;;
+            kplane__subcmd__config__subcmd__help,use-context)
+                cmd="kplane__subcmd__config__subcmd__help__subcmd__use__subcmd__context"
+                ;;
+            kplane__subcmd__config__subcmd__help,view)
+                cmd="kplane__subcmd__config__subcmd__help__subcmd__view"
+                ;;
             kplane__subcmd__help,completion)
                 cmd="kplane__subcmd__help__subcmd__completion"
+                ;;
+            kplane__subcmd__help,config)
+                cmd="kplane__subcmd__help__subcmd__config"
                 ;;
             kplane__subcmd__help,down)
                 cmd="kplane__subcmd__help__subcmd__down"
@@ -52,6 +82,15 @@ _kplane() {
             kplane__subcmd__help,version)
                 cmd="kplane__subcmd__help__subcmd__version"
                 ;;
+            kplane__subcmd__help__subcmd__config,set-provider)
+                cmd="kplane__subcmd__help__subcmd__config__subcmd__set__subcmd__provider"
+                ;;
+            kplane__subcmd__help__subcmd__config,use-context)
+                cmd="kplane__subcmd__help__subcmd__config__subcmd__use__subcmd__context"
+                ;;
+            kplane__subcmd__help__subcmd__config,view)
+                cmd="kplane__subcmd__help__subcmd__config__subcmd__view"
+                ;;
             *)
                 ;;
         esac
@@ -59,7 +98,7 @@ _kplane() {
 
     case "${cmd}" in
         kplane)
-            opts="-q -v -h -V --config --kubeconfig --quiet --no-color --verbose --help --version up down serve version completion help"
+            opts="-q -v -h -V --config --kubeconfig --quiet --no-color --verbose --help --version up down config serve version completion help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -83,6 +122,164 @@ _kplane() {
         kplane__subcmd__completion)
             opts="-q -v -h -V --config --kubeconfig --quiet --no-color --verbose --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kplane__subcmd__config)
+            opts="-q -v -h -V --config --kubeconfig --quiet --no-color --verbose --help --version view set-provider use-context help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kplane__subcmd__config__subcmd__help)
+            opts="view set-provider use-context help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kplane__subcmd__config__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kplane__subcmd__config__subcmd__help__subcmd__set__subcmd__provider)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kplane__subcmd__config__subcmd__help__subcmd__use__subcmd__context)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kplane__subcmd__config__subcmd__help__subcmd__view)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kplane__subcmd__config__subcmd__set__subcmd__provider)
+            opts="-q -v -h -V --config --kubeconfig --quiet --no-color --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kplane__subcmd__config__subcmd__use__subcmd__context)
+            opts="-q -v -h -V --config --kubeconfig --quiet --no-color --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kplane__subcmd__config__subcmd__view)
+            opts="-q -v -h -V --config --kubeconfig --quiet --no-color --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -133,7 +330,7 @@ _kplane() {
             return 0
             ;;
         kplane__subcmd__help)
-            opts="up down serve version completion help"
+            opts="up down config serve version completion help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -149,6 +346,62 @@ _kplane() {
         kplane__subcmd__help__subcmd__completion)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kplane__subcmd__help__subcmd__config)
+            opts="view set-provider use-context"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kplane__subcmd__help__subcmd__config__subcmd__set__subcmd__provider)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kplane__subcmd__help__subcmd__config__subcmd__use__subcmd__context)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kplane__subcmd__help__subcmd__config__subcmd__view)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

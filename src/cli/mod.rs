@@ -2,6 +2,7 @@
 //! turn flags into settings and call one library operation, then print its result.
 
 pub mod completion;
+pub mod config;
 pub mod down;
 pub mod output;
 pub mod serve;
@@ -53,6 +54,9 @@ pub enum Command {
     Up(up::Args),
     /// Stop the management plane, remove its data and the contexts kplane wrote.
     Down(down::Args),
+    /// View settings, save the provider, or switch kubeconfig contexts.
+    #[command(subcommand)]
+    Config(config::Command),
     /// Run the shared Kubernetes API server that hosts every control plane, in the foreground.
     Serve(serve::Args),
     /// Print the client version, and the server's when one is reachable.
@@ -67,6 +71,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Up(args) => up::run(args, &cli.global, &printer).await,
         Command::Down(args) => down::run(args, &cli.global, &printer).await,
+        Command::Config(command) => config::run(command, &cli.global, &printer).await,
         Command::Serve(args) => serve::run(args).await,
         Command::Version(args) => version::run(args, &cli.global, &printer).await,
         Command::Completion(args) => completion::run(args, &printer),

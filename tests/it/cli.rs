@@ -168,3 +168,40 @@ fn up_with_a_container_provider_and_no_docker_fails_fast_naming_what_is_missing(
     let stderr = text(&output.stderr);
     assert!(stderr.contains("needs kind") && stderr.contains("kind.sigs.k8s.io"), "{stderr}");
 }
+
+#[test]
+fn config_view_shows_sources_and_set_provider_keeps_unknown_keys() {
+    let isolated = Isolated::new();
+    let view = isolated.run(&["config", "view"]);
+    assert!(view.status.success(), "{view:?}");
+    let out = text(&view.stdout);
+    assert!(out.contains("provider: embedded") && out.contains("default"), "{out}");
+
+    let config = isolated.home.path().join(".config/kplane/config.yaml");
+    std::fs::create_dir_all(config.parent().unwrap()).unwrap();
+    std::fs::write(&config, "mine: keep\nprofiles:\n  default:\n    port: 9443\n    extra: 1\n").unwrap();
+    let set = isolated.run(&["config", "set-provider", "k3d"]);
+    assert!(set.status.success(), "{set:?}");
+    let saved: serde_json::Value = serde_norway::from_str(&std::fs::read_to_string(&config).unwrap()).unwrap();
+    assert_eq!(saved["profiles"]["default"]["provider"], "k3s");
+    assert_eq!((saved["mine"].as_str(), saved["profiles"]["default"]["extra"].as_i64()), (Some("keep"), Some(1)));
+    let out = text(&isolated.run(&["config", "view"]).stdout);
+    assert!(out.lines().any(|l| l.starts_with("provider: k3s") && l.contains("file")), "{out}");
+    assert!(out.lines().any(|l| l.starts_with("port: 9443")), "{out}");
+    let bad = isolated.run(&["config", "set-provider", "docker"]);
+    assert_eq!(bad.status.code(), Some(1));
+}
+
+#[test]
+fn use_context_accepts_names_without_the_kplane_prefix() {
+    let isolated = Isolated::new();
+    let kubeconfig = "apiVersion: v1\nkind: Config\ncurrent-context: other\nclusters: []\nusers: []\n\
+        contexts:\n- name: other\n  context: {cluster: c, user: u}\n- name: kplane-demo\n  context: {cluster: c, user: u}\n";
+    std::fs::write(isolated.home.path().join("kubeconfig"), kubeconfig).unwrap();
+    let switched = isolated.run(&["config", "use-context", "demo"]);
+    assert!(switched.status.success(), "{switched:?}");
+    assert_eq!(self::kubeconfig(&isolated)["current-context"], "kplane-demo");
+    let missing = isolated.run(&["config", "use-context", "nope"]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(text(&missing.stderr).contains("kplane-nope"), "{missing:?}");
+}
