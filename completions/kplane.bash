@@ -22,6 +22,9 @@ _kplane() {
             kplane,config)
                 cmd="kplane__subcmd__config"
                 ;;
+            kplane,doctor)
+                cmd="kplane__subcmd__doctor"
+                ;;
             kplane,down)
                 cmd="kplane__subcmd__down"
                 ;;
@@ -67,6 +70,9 @@ _kplane() {
             kplane__subcmd__help,config)
                 cmd="kplane__subcmd__help__subcmd__config"
                 ;;
+            kplane__subcmd__help,doctor)
+                cmd="kplane__subcmd__help__subcmd__doctor"
+                ;;
             kplane__subcmd__help,down)
                 cmd="kplane__subcmd__help__subcmd__down"
                 ;;
@@ -98,7 +104,7 @@ _kplane() {
 
     case "${cmd}" in
         kplane)
-            opts="-q -v -h -V --config --kubeconfig --quiet --no-color --verbose --help --version up down config serve version completion help"
+            opts="-q -v -h -V --config --kubeconfig --quiet --no-color --verbose --help --version up down config doctor serve version completion help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -299,6 +305,32 @@ _kplane() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        kplane__subcmd__doctor)
+            opts="-q -v -h -V --provider --config --kubeconfig --quiet --no-color --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --provider)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         kplane__subcmd__down)
             opts="-q -v -h -V --provider --cluster-name --keep-data --config --kubeconfig --quiet --no-color --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -330,7 +362,7 @@ _kplane() {
             return 0
             ;;
         kplane__subcmd__help)
-            opts="up down config serve version completion help"
+            opts="up down config doctor serve version completion help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -402,6 +434,20 @@ _kplane() {
         kplane__subcmd__help__subcmd__config__subcmd__view)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kplane__subcmd__help__subcmd__doctor)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -3,6 +3,7 @@
 
 pub mod completion;
 pub mod config;
+pub mod doctor;
 pub mod down;
 pub mod output;
 pub mod serve;
@@ -57,6 +58,8 @@ pub enum Command {
     /// View settings, save the provider, or switch kubeconfig contexts.
     #[command(subcommand)]
     Config(config::Command),
+    /// Check what the active provider needs and say how to fix each problem.
+    Doctor(doctor::Args),
     /// Run the shared Kubernetes API server that hosts every control plane, in the foreground.
     Serve(serve::Args),
     /// Print the client version, and the server's when one is reachable.
@@ -72,6 +75,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Up(args) => up::run(args, &cli.global, &printer).await,
         Command::Down(args) => down::run(args, &cli.global, &printer).await,
         Command::Config(command) => config::run(command, &cli.global, &printer).await,
+        Command::Doctor(args) => doctor::run(args, &cli.global, &printer).await,
         Command::Serve(args) => serve::run(args).await,
         Command::Version(args) => version::run(args, &cli.global, &printer).await,
         Command::Completion(args) => completion::run(args, &printer),

@@ -205,3 +205,24 @@ fn use_context_accepts_names_without_the_kplane_prefix() {
     assert_eq!(missing.status.code(), Some(1));
     assert!(text(&missing.stderr).contains("kplane-nope"), "{missing:?}");
 }
+
+#[test]
+fn doctor_reports_each_check_and_fails_for_a_missing_provider_tool() {
+    let isolated = Isolated::new();
+    let ok = isolated.run(&["doctor"]);
+    assert!(ok.status.success(), "{ok:?}");
+    let out = text(&ok.stdout);
+    assert!(out.contains("✓ provider embedded") && out.contains("✓ kubeconfig"), "{out}");
+    // With a PATH that holds no kind, whatever the machine has installed.
+    let kind = Command::new(env!("CARGO_BIN_EXE_kplane"))
+        .args(["doctor", "--provider", "kind"])
+        .env_clear()
+        .env("PATH", isolated.home.path())
+        .env("HOME", isolated.home.path())
+        .env("KUBECONFIG", isolated.home.path().join("kubeconfig"))
+        .output()
+        .unwrap();
+    let out = text(&kind.stdout);
+    assert_eq!(kind.status.code(), Some(1), "{kind:?}");
+    assert!(out.contains("✗ provider kind"), "{out}");
+}
