@@ -12,13 +12,8 @@ use crate::provider;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Where the management plane runs: embedded (default), kind or k3s.
-    #[arg(long)]
-    pub provider: Option<String>,
-
-    /// The management plane's name.
-    #[arg(long)]
-    pub cluster_name: Option<String>,
+    #[command(flatten)]
+    pub plane: super::up::PlaneArgs,
 
     /// Stop the server but keep its data, certificates and token for the next `up`.
     #[arg(long)]
@@ -26,7 +21,7 @@ pub struct Args {
 }
 
 pub async fn run(args: Args, global: &GlobalArgs, printer: &Printer) -> anyhow::Result<()> {
-    let settings = resolve(global, args.provider.as_deref(), args.cluster_name.as_deref(), None)?;
+    let settings = resolve(global, args.plane.provider.as_deref(), args.plane.cluster_name.as_deref(), None)?;
     let kind = provider_kind(&settings);
     let provider = provider::build(kind, settings.data_dir.join(kind.as_str()));
     let name = settings.cluster_name.clone();

@@ -9,8 +9,9 @@ use crate::ops;
 use crate::provider::{self, ClusterSpec, Endpoint, ProviderKind};
 use crate::settings::{self, Flags, Settings};
 
+/// Which management plane a command addresses (shared by `up`, `down` …).
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub struct PlaneArgs {
     /// Where the management plane runs: embedded (default), kind or k3s.
     #[arg(long)]
     pub provider: Option<String>,
@@ -18,6 +19,12 @@ pub struct Args {
     /// The management plane's name.
     #[arg(long)]
     pub cluster_name: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    pub plane: PlaneArgs,
 
     /// The HTTPS port on 127.0.0.1.
     #[arg(long)]
@@ -75,7 +82,7 @@ pub(super) fn management_context(kind: ProviderKind, cluster_name: &str) -> Stri
 }
 
 pub async fn run(args: Args, global: &GlobalArgs, printer: &Printer) -> anyhow::Result<()> {
-    let settings = resolve(global, args.provider.as_deref(), args.cluster_name.as_deref(), args.port)?;
+    let settings = resolve(global, args.plane.provider.as_deref(), args.plane.cluster_name.as_deref(), args.port)?;
     let kind = provider_kind(&settings);
     let provider = provider::build(kind, settings.data_dir.join(kind.as_str()));
     let spec = ClusterSpec { name: settings.cluster_name.clone(), port: settings.port };

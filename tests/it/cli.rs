@@ -24,6 +24,18 @@ impl Isolated {
             .output()
             .expect("kplane runs")
     }
+
+    /// Runs with a PATH that holds no tools, whatever the machine has installed.
+    fn run_without_tools(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_kplane"))
+            .args(args)
+            .env_clear()
+            .env("PATH", self.home.path())
+            .env("HOME", self.home.path())
+            .env("KUBECONFIG", self.home.path().join("kubeconfig"))
+            .output()
+            .expect("kplane runs")
+    }
 }
 
 fn text(bytes: &[u8]) -> String {
@@ -156,14 +168,7 @@ fn up_writes_a_verifying_context_reuses_a_healthy_plane_and_down_removes_everyth
 #[test]
 fn up_with_a_container_provider_and_no_docker_fails_fast_naming_what_is_missing() {
     let isolated = Isolated::new();
-    let output = Command::new(env!("CARGO_BIN_EXE_kplane"))
-        .args(["up", "--provider", "kind"])
-        .env_clear()
-        .env("PATH", isolated.home.path())
-        .env("HOME", isolated.home.path())
-        .env("KUBECONFIG", isolated.home.path().join("kubeconfig"))
-        .output()
-        .unwrap();
+    let output = isolated.run_without_tools(&["up", "--provider", "kind"]);
     assert_eq!(output.status.code(), Some(1), "{output:?}");
     let stderr = text(&output.stderr);
     assert!(stderr.contains("needs kind") && stderr.contains("kind.sigs.k8s.io"), "{stderr}");
@@ -213,15 +218,7 @@ fn doctor_reports_each_check_and_fails_for_a_missing_provider_tool() {
     assert!(ok.status.success(), "{ok:?}");
     let out = text(&ok.stdout);
     assert!(out.contains("✓ provider embedded") && out.contains("✓ kubeconfig"), "{out}");
-    // With a PATH that holds no kind, whatever the machine has installed.
-    let kind = Command::new(env!("CARGO_BIN_EXE_kplane"))
-        .args(["doctor", "--provider", "kind"])
-        .env_clear()
-        .env("PATH", isolated.home.path())
-        .env("HOME", isolated.home.path())
-        .env("KUBECONFIG", isolated.home.path().join("kubeconfig"))
-        .output()
-        .unwrap();
+    let kind = isolated.run_without_tools(&["doctor", "--provider", "kind"]);
     let out = text(&kind.stdout);
     assert_eq!(kind.status.code(), Some(1), "{kind:?}");
     assert!(out.contains("✗ provider kind"), "{out}");
