@@ -36,6 +36,9 @@ pub struct ResourceType {
     pub status_subresource: bool,
     /// Serves `<plural>/scale` as an `autoscaling/v1` Scale.
     pub scale_subresource: bool,
+    /// A create-only request/response type that is never stored (the `*Review` kinds): a POST
+    /// is answered by the server from the caller's identity.
+    pub create_only: bool,
     /// Typed behaviour of a built-in kind; `None` for custom resources.
     pub builtin: Option<&'static BuiltinKind>,
 }
@@ -145,6 +148,39 @@ where
         verbs: STANDARD_VERBS.to_vec(),
         status_subresource: row.status,
         scale_subresource: row.scale,
+        create_only: false,
+        builtin: Some(kind),
+    }
+}
+
+/// A create-only review kind (`SelfSubjectAccessReview` …): not listable, never stored.
+fn review<T>() -> ResourceType
+where
+    T: Resource + schemars::JsonSchema + serde::de::DeserializeOwned + serde::Serialize,
+{
+    let proto_message: &'static str =
+        Box::leak(format!("{}.{}.{}", proto_package(T::GROUP), T::VERSION, T::KIND).into_boxed_str());
+    let kind: &'static BuiltinKind = Box::leak(Box::new(BuiltinKind {
+        proto_message,
+        normalize: normalize::<T>,
+        schema: schema::<T>,
+        schema_name: T::schema_name,
+        field_selectors: &[],
+    }));
+    ResourceType {
+        group: Cow::Borrowed(T::GROUP),
+        version: Cow::Borrowed(T::VERSION),
+        kind: Cow::Borrowed(T::KIND),
+        list_kind: Cow::Owned(format!("{}List", T::KIND)),
+        plural: Cow::Borrowed(T::URL_PATH_SEGMENT),
+        singular: Cow::Borrowed(""),
+        namespaced: false,
+        short_names: vec![],
+        categories: vec![],
+        verbs: vec!["create"],
+        status_subresource: false,
+        scale_subresource: false,
+        create_only: true,
         builtin: Some(kind),
     }
 }
@@ -280,6 +316,9 @@ pub fn builtin_types() -> Vec<ResourceType> {
         builtin::<policy::PodDisruptionBudget>(Row { short_names: &["pdb"], status: true, ..PLAIN }),
         builtin::<scheduling::PriorityClass>(Row { short_names: &["pc"], ..PLAIN }),
         builtin::<storage::StorageClass>(Row { short_names: &["sc"], ..PLAIN }),
+        review::<k8s_openapi::api::authentication::v1::SelfSubjectReview>(),
+        review::<k8s_openapi::api::authorization::v1::SelfSubjectAccessReview>(),
+        review::<k8s_openapi::api::authorization::v1::SelfSubjectRulesReview>(),
         builtin::<apiextensions::CustomResourceDefinition>(Row {
             short_names: &["crd", "crds"],
             categories: &["api-extensions"],

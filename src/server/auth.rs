@@ -82,3 +82,46 @@ mod tests {
         assert_eq!(authorize(&Identity::Anonymous, &root, "/api").unwrap_err().code, 401);
     }
 }
+
+/// The user name and groups of an identity, as upstream's `UserInfo` reports them.
+fn user_info(identity: &Identity) -> serde_json::Value {
+    match identity {
+        Identity::Admin => serde_json::json!({
+            "username": "kplane-admin",
+            "groups": ["system:masters", "system:authenticated"],
+        }),
+        Identity::Anonymous => serde_json::json!({
+            "username": "system:anonymous",
+            "groups": ["system:unauthenticated"],
+        }),
+    }
+}
+
+/// Answers a create-only review (`kubectl auth can-i`, `auth can-i --list`, `auth whoami`)
+/// for `identity`. Returns the request object with its `status` filled in; nothing is stored.
+pub fn review(identity: &Identity, kind: &str, mut object: serde_json::Value) -> Result<serde_json::Value, ApiError> {
+    // The admin may do anything on every plane: that is the whole policy until per-plane
+    // credentials and RBAC enforcement arrive.
+    let admin = *identity == Identity::Admin;
+    let status = match kind {
+        "SelfSubjectReview" => serde_json::json!({"userInfo": user_info(identity)}),
+        "SelfSubjectAccessReview" => {
+            let reason = if admin { "the kplane admin may do anything" } else { "anonymous callers may do nothing" };
+            serde_json::json!({"allowed": admin, "reason": reason})
+        }
+        "SelfSubjectRulesReview" => {
+            let (resource_rules, non_resource_rules) = if admin {
+                (
+                    serde_json::json!([{"verbs": ["*"], "apiGroups": ["*"], "resources": ["*"]}]),
+                    serde_json::json!([{"verbs": ["*"], "nonResourceURLs": ["*"]}]),
+                )
+            } else {
+                (serde_json::json!([]), serde_json::json!([]))
+            };
+            serde_json::json!({"resourceRules": resource_rules, "nonResourceRules": non_resource_rules, "incomplete": false})
+        }
+        other => return Err(ApiError::method_not_allowed(format!("{other} cannot be created"))),
+    };
+    object["status"] = status;
+    Ok(object)
+}

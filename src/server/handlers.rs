@@ -99,7 +99,7 @@ async fn dispatch(state: &AppState, request: Request) -> ApiResult<Response> {
             Ok(raw_json(doc.to_vec()))
         }
         ApiPath::OpenApiV2 => Err(ApiError::no_route("/openapi/v2 is not served; use /openapi/v3")),
-        ApiPath::Resource(path) => resource(state, scoped.plane, path, query, request).await,
+        ApiPath::Resource(path) => resource(state, &identity, scoped.plane, path, query, request).await,
     }
 }
 
@@ -142,6 +142,7 @@ async fn read_body(request: Request) -> ApiResult<(HeaderMap, Bytes)> {
 
 async fn resource(
     state: &AppState,
+    identity: &super::auth::Identity,
     plane: crate::types::PlaneName,
     path: ResourcePath,
     query: Query,
@@ -152,6 +153,17 @@ async fn resource(
     let rt = registry.kinds().lookup(&path.group, &path.version, &path.plural).ok_or_else(not_found)?.clone();
     if path.namespace.is_some() && !rt.namespaced {
         return Err(not_found());
+    }
+    if rt.create_only {
+        if request.method() != Method::POST || path.name.is_some() || path.subresource.is_some() {
+            return Err(ApiError::method_not_allowed(format!("{} only supports create", rt.qualified_plural())));
+        }
+        let format = negotiate(request.headers(), Offer::default())?;
+        let (headers, bytes) = read_body(request).await?;
+        let body = http::decode_body(&http::content_type(&headers), &bytes, http::proto_message_of(&rt))?;
+        let prepared = prepare_body(&rt, body, FieldValidation::parse(query.get("fieldValidation"))?)?;
+        let answered = super::auth::review(identity, &rt.kind, prepared.object)?;
+        return Ok(respond(StatusCode::CREATED, format, &answered, &prepared.warnings));
     }
     if path.subresource.as_deref() == Some("scale") && rt.scale_subresource {
         let target = Target { plane, rt: rt.clone(), namespace: path.namespace.clone() };

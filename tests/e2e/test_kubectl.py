@@ -120,6 +120,17 @@ def test_api_resources_lists_core_and_apps_resources(kubectl):
     assert "Deployment" in deployments
 
 
+def test_auth_can_i_answers_yes_for_the_admin(kubectl):
+    # kubectl sends these reviews as protobuf bodies.
+    assert kubectl.ok("auth", "can-i", "get", "pods").strip() == "yes"
+    assert kubectl.ok("auth", "can-i", "*", "*", "--all-namespaces").strip() == "yes"
+
+
+def test_auth_whoami_names_the_admin(kubectl):
+    out = kubectl.ok("auth", "whoami")
+    assert "kplane-admin" in out and "system:masters" in out
+
+
 def test_api_resources_o_name_lists_group_qualified_names(kubectl):
     names = set(kubectl.ok("api-resources", "-o", "name").split())
     assert {"configmaps", "namespaces", "deployments.apps"} <= names

@@ -210,3 +210,23 @@ async fn shutdown_ends_open_watches_cleanly() {
     let ended = crate::common::within("the watch to end", stream.next()).await;
     assert!(ended.is_none(), "the stream ends without an error: {ended:?}");
 }
+
+#[tokio::test]
+async fn reviews_are_answered_from_the_callers_identity_and_never_stored() {
+    let server = TestServer::start().await;
+    let client = server.client("team-a").await;
+    let path = "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews";
+    let body = json!({"spec": {"resourceAttributes": {"verb": "get", "resource": "pods", "namespace": "default"}}});
+    let json_headers = [("content-type", "application/json")];
+    let (code, text, _) = raw(&client, "POST", path, &json_headers, serde_json::to_vec(&body).unwrap()).await;
+    assert_eq!(code, 201, "{text}");
+    let review: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(review["kind"], "SelfSubjectAccessReview");
+    assert_eq!(review["status"]["allowed"], true);
+    let (code, _, _) = raw(&client, "GET", path, &[], vec![]).await;
+    assert_eq!(code, 405, "reviews cannot be listed");
+    let whoami = "/apis/authentication.k8s.io/v1/selfsubjectreviews";
+    let (code, text, _) = raw(&client, "POST", whoami, &json_headers, b"{}".to_vec()).await;
+    assert_eq!(code, 201, "{text}");
+    assert_eq!(serde_json::from_str::<Value>(&text).unwrap()["status"]["userInfo"]["username"], "kplane-admin");
+}

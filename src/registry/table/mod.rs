@@ -613,6 +613,7 @@ mod tests {
             verbs: vec![],
             status_subresource: false,
             scale_subresource: false,
+            create_only: false,
             builtin: None,
         };
         let names: Vec<Value> = column_definitions(&custom).iter().map(|c| c["name"].clone()).collect();
