@@ -62,27 +62,6 @@ pub fn authorize(identity: &Identity, plane: &PlaneName, path: &str) -> Result<(
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use axum::http::HeaderValue;
-
-    #[test]
-    fn tokens_are_matched_exactly() {
-        let auth = Authenticator::new("secret".into());
-        let mut headers = HeaderMap::new();
-        assert_eq!(auth.authenticate(&headers).unwrap(), Identity::Anonymous);
-        headers.insert("authorization", HeaderValue::from_static("Bearer secret"));
-        assert_eq!(auth.authenticate(&headers).unwrap(), Identity::Admin);
-        headers.insert("authorization", HeaderValue::from_static("Bearer secre"));
-        assert_eq!(auth.authenticate(&headers).unwrap_err().code, 401);
-        headers.insert("authorization", HeaderValue::from_static("Basic abc"));
-        assert_eq!(auth.authenticate(&headers).unwrap_err().code, 401);
-        let root = PlaneName::root();
-        assert_eq!(authorize(&Identity::Anonymous, &root, "/api").unwrap_err().code, 401);
-    }
-}
-
 /// The user name and groups of an identity, as upstream's `UserInfo` reports them.
 fn user_info(identity: &Identity) -> serde_json::Value {
     match identity {
@@ -124,4 +103,25 @@ pub fn review(identity: &Identity, kind: &str, mut object: serde_json::Value) ->
     };
     object["status"] = status;
     Ok(object)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    #[test]
+    fn tokens_are_matched_exactly() {
+        let auth = Authenticator::new("secret".into());
+        let mut headers = HeaderMap::new();
+        assert_eq!(auth.authenticate(&headers).unwrap(), Identity::Anonymous);
+        headers.insert("authorization", HeaderValue::from_static("Bearer secret"));
+        assert_eq!(auth.authenticate(&headers).unwrap(), Identity::Admin);
+        headers.insert("authorization", HeaderValue::from_static("Bearer secre"));
+        assert_eq!(auth.authenticate(&headers).unwrap_err().code, 401);
+        headers.insert("authorization", HeaderValue::from_static("Basic abc"));
+        assert_eq!(auth.authenticate(&headers).unwrap_err().code, 401);
+        let root = PlaneName::root();
+        assert_eq!(authorize(&Identity::Anonymous, &root, "/api").unwrap_err().code, 401);
+    }
 }
