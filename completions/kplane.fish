@@ -34,6 +34,7 @@ complete -c kplane -n "__fish_kplane_needs_command" -s V -l version -d 'Print ve
 complete -c kplane -n "__fish_kplane_needs_command" -f -a "up" -d 'Create or reuse the management plane and write its kubeconfig context'
 complete -c kplane -n "__fish_kplane_needs_command" -f -a "down" -d 'Stop the management plane, remove its data and the contexts kplane wrote'
 complete -c kplane -n "__fish_kplane_needs_command" -f -a "config" -d 'View settings, save the provider, or switch kubeconfig contexts'
+complete -c kplane -n "__fish_kplane_needs_command" -f -a "get-credentials" -d 'Write the kubeconfig context of the management plane'
 complete -c kplane -n "__fish_kplane_needs_command" -f -a "doctor" -d 'Check what the active provider needs and say how to fix each problem'
 complete -c kplane -n "__fish_kplane_needs_command" -f -a "serve" -d 'Run the shared Kubernetes API server that hosts every control plane, in the foreground'
 complete -c kplane -n "__fish_kplane_needs_command" -f -a "version" -d 'Print the client version, and the server\'s when one is reachable'
@@ -97,6 +98,17 @@ complete -c kplane -n "__fish_kplane_using_subcommand config; and __fish_seen_su
 complete -c kplane -n "__fish_kplane_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "set-provider" -d 'Save the provider (embedded, kind, k3s) in the active profile'
 complete -c kplane -n "__fish_kplane_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "use-context" -d 'Switch the kubeconfig\'s current context; the `kplane-` prefix may be left out'
 complete -c kplane -n "__fish_kplane_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kplane -n "__fish_kplane_using_subcommand get-credentials" -l provider -d 'Where the management plane runs: embedded (default), kind or k3s' -r
+complete -c kplane -n "__fish_kplane_using_subcommand get-credentials" -l cluster-name -d 'The management plane\'s name' -r
+complete -c kplane -n "__fish_kplane_using_subcommand get-credentials" -l set-current -d 'Make the context the current one' -r -f -a "true\t''
+false\t''"
+complete -c kplane -n "__fish_kplane_using_subcommand get-credentials" -l config -d 'The kplane config file (default: $XDG_CONFIG_HOME/kplane/config.yaml)' -r -F
+complete -c kplane -n "__fish_kplane_using_subcommand get-credentials" -l kubeconfig -d 'The kubeconfig to read and write (default: $KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c kplane -n "__fish_kplane_using_subcommand get-credentials" -s q -l quiet -d 'Print only requested data and errors'
+complete -c kplane -n "__fish_kplane_using_subcommand get-credentials" -l no-color -d 'Never use colours (NO_COLOR in the environment does the same)'
+complete -c kplane -n "__fish_kplane_using_subcommand get-credentials" -s v -l verbose -d 'Log more (-v: debug, -vv: trace); logs go to stderr'
+complete -c kplane -n "__fish_kplane_using_subcommand get-credentials" -s h -l help -d 'Print help'
+complete -c kplane -n "__fish_kplane_using_subcommand get-credentials" -s V -l version -d 'Print version'
 complete -c kplane -n "__fish_kplane_using_subcommand doctor" -l provider -d 'Check this provider instead of the configured one' -r
 complete -c kplane -n "__fish_kplane_using_subcommand doctor" -l config -d 'The kplane config file (default: $XDG_CONFIG_HOME/kplane/config.yaml)' -r -F
 complete -c kplane -n "__fish_kplane_using_subcommand doctor" -l kubeconfig -d 'The kubeconfig to read and write (default: $KUBECONFIG, then ~/.kube/config)' -r -F
@@ -132,14 +144,15 @@ complete -c kplane -n "__fish_kplane_using_subcommand completion" -l no-color -d
 complete -c kplane -n "__fish_kplane_using_subcommand completion" -s v -l verbose -d 'Log more (-v: debug, -vv: trace); logs go to stderr'
 complete -c kplane -n "__fish_kplane_using_subcommand completion" -s h -l help -d 'Print help'
 complete -c kplane -n "__fish_kplane_using_subcommand completion" -s V -l version -d 'Print version'
-complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down config doctor serve version completion help" -f -a "up" -d 'Create or reuse the management plane and write its kubeconfig context'
-complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down config doctor serve version completion help" -f -a "down" -d 'Stop the management plane, remove its data and the contexts kplane wrote'
-complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down config doctor serve version completion help" -f -a "config" -d 'View settings, save the provider, or switch kubeconfig contexts'
-complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down config doctor serve version completion help" -f -a "doctor" -d 'Check what the active provider needs and say how to fix each problem'
-complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down config doctor serve version completion help" -f -a "serve" -d 'Run the shared Kubernetes API server that hosts every control plane, in the foreground'
-complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down config doctor serve version completion help" -f -a "version" -d 'Print the client version, and the server\'s when one is reachable'
-complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down config doctor serve version completion help" -f -a "completion" -d 'Print a shell completion script (bash, zsh, fish, powershell)'
-complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down config doctor serve version completion help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down config get-credentials doctor serve version completion help" -f -a "up" -d 'Create or reuse the management plane and write its kubeconfig context'
+complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down config get-credentials doctor serve version completion help" -f -a "down" -d 'Stop the management plane, remove its data and the contexts kplane wrote'
+complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down config get-credentials doctor serve version completion help" -f -a "config" -d 'View settings, save the provider, or switch kubeconfig contexts'
+complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down config get-credentials doctor serve version completion help" -f -a "get-credentials" -d 'Write the kubeconfig context of the management plane'
+complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down config get-credentials doctor serve version completion help" -f -a "doctor" -d 'Check what the active provider needs and say how to fix each problem'
+complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down config get-credentials doctor serve version completion help" -f -a "serve" -d 'Run the shared Kubernetes API server that hosts every control plane, in the foreground'
+complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down config get-credentials doctor serve version completion help" -f -a "version" -d 'Print the client version, and the server\'s when one is reachable'
+complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down config get-credentials doctor serve version completion help" -f -a "completion" -d 'Print a shell completion script (bash, zsh, fish, powershell)'
+complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down config get-credentials doctor serve version completion help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kplane -n "__fish_kplane_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "view" -d 'Print the resolved settings and where each value came from'
 complete -c kplane -n "__fish_kplane_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "set-provider" -d 'Save the provider (embedded, kind, k3s) in the active profile'
 complete -c kplane -n "__fish_kplane_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "use-context" -d 'Switch the kubeconfig\'s current context; the `kplane-` prefix may be left out'

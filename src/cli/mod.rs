@@ -5,6 +5,7 @@ pub mod completion;
 pub mod config;
 pub mod doctor;
 pub mod down;
+pub mod get_credentials;
 pub mod output;
 pub mod serve;
 pub mod up;
@@ -58,6 +59,8 @@ pub enum Command {
     /// View settings, save the provider, or switch kubeconfig contexts.
     #[command(subcommand)]
     Config(config::Command),
+    /// Write the kubeconfig context of the management plane.
+    GetCredentials(get_credentials::Args),
     /// Check what the active provider needs and say how to fix each problem.
     Doctor(doctor::Args),
     /// Run the shared Kubernetes API server that hosts every control plane, in the foreground.
@@ -75,6 +78,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Up(args) => up::run(args, &cli.global, &printer).await,
         Command::Down(args) => down::run(args, &cli.global, &printer).await,
         Command::Config(command) => config::run(command, &cli.global, &printer).await,
+        Command::GetCredentials(args) => get_credentials::run(args, &cli.global, &printer).await,
         Command::Doctor(args) => doctor::run(args, &cli.global, &printer).await,
         Command::Serve(args) => serve::run(args).await,
         Command::Version(args) => version::run(args, &cli.global, &printer).await,

@@ -158,6 +158,15 @@ fn up_writes_a_verifying_context_reuses_a_healthy_plane_and_down_removes_everyth
     assert_eq!(clash.status.code(), Some(1));
     assert!(text(&clash.stderr).contains(&format!("port {port}")), "{clash:?}");
 
+    // get-credentials writes the context again after it is removed; unknown names are explained.
+    std::fs::remove_file(isolated.home.path().join("kubeconfig")).unwrap();
+    let credentials = isolated.run(&["get-credentials", "kplane-management"]);
+    assert!(credentials.status.success(), "{credentials:?}");
+    assert_eq!(kubeconfig(&isolated)["users"][0]["user"]["token"], token);
+    let unknown = isolated.run(&["get-credentials", "demo"]);
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(text(&unknown.stderr).contains("no management plane named demo"), "{unknown:?}");
+
     let down = isolated.run(&["down"]);
     assert!(down.status.success(), "{down:?}");
     let config = kubeconfig(&isolated);
