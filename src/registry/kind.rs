@@ -121,20 +121,29 @@ struct Row {
 
 const PLAIN: Row = Row { short_names: &[], categories: &[], status: false, scale: false, field_selectors: &[] };
 
+/// The typed behaviour of a compiled-in kind. Leaked on purpose: the table is built once per
+/// process and lives as long as it.
+fn builtin_kind<T>(field_selectors: &'static [(&'static str, &'static str)]) -> &'static BuiltinKind
+where
+    T: Resource + schemars::JsonSchema + serde::de::DeserializeOwned + serde::Serialize,
+{
+    let proto_message: &'static str =
+        Box::leak(format!("{}.{}.{}", proto_package(T::GROUP), T::VERSION, T::KIND).into_boxed_str());
+    Box::leak(Box::new(BuiltinKind {
+        proto_message,
+        normalize: normalize::<T>,
+        schema: schema::<T>,
+        schema_name: T::schema_name,
+        field_selectors,
+    }))
+}
+
 fn builtin<T>(row: Row) -> ResourceType
 where
     T: Resource + ListableResource + schemars::JsonSchema + serde::de::DeserializeOwned + serde::Serialize,
     T::Scope: ScopeInfo,
 {
-    let proto_message: &'static str =
-        Box::leak(format!("{}.{}.{}", proto_package(T::GROUP), T::VERSION, T::KIND).into_boxed_str());
-    let kind: &'static BuiltinKind = Box::leak(Box::new(BuiltinKind {
-        proto_message,
-        normalize: normalize::<T>,
-        schema: schema::<T>,
-        schema_name: T::schema_name,
-        field_selectors: row.field_selectors,
-    }));
+    let kind = builtin_kind::<T>(row.field_selectors);
     ResourceType {
         group: Cow::Borrowed(T::GROUP),
         version: Cow::Borrowed(T::VERSION),
@@ -158,15 +167,7 @@ fn review<T>() -> ResourceType
 where
     T: Resource + schemars::JsonSchema + serde::de::DeserializeOwned + serde::Serialize,
 {
-    let proto_message: &'static str =
-        Box::leak(format!("{}.{}.{}", proto_package(T::GROUP), T::VERSION, T::KIND).into_boxed_str());
-    let kind: &'static BuiltinKind = Box::leak(Box::new(BuiltinKind {
-        proto_message,
-        normalize: normalize::<T>,
-        schema: schema::<T>,
-        schema_name: T::schema_name,
-        field_selectors: &[],
-    }));
+    let kind = builtin_kind::<T>(&[]);
     ResourceType {
         group: Cow::Borrowed(T::GROUP),
         version: Cow::Borrowed(T::VERSION),

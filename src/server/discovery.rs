@@ -2,6 +2,7 @@
 //! aggregated (`apidiscovery.k8s.io/v2`, chosen by the `Accept` header). Every plane serves the
 //! same built-in documents, so they are built once per process.
 
+use std::collections::HashMap;
 use std::sync::{Arc, LazyLock};
 
 use serde_json::{Value, json};
@@ -217,6 +218,42 @@ impl Aggregated {
         static DOCS: LazyLock<(Aggregated, Aggregated)> = LazyLock::new(|| {
             let table = KindTable::builtin();
             (Aggregated::new(&aggregated(table, true)), Aggregated::new(&aggregated(table, false)))
+        });
+        &DOCS
+    }
+}
+
+/// The built-in legacy documents, built once: every plane serves the same ones.
+pub struct Legacy {
+    pub root: Value,
+    pub groups: Value,
+    /// `/apis/<group>`, by group.
+    pub group: HashMap<String, Value>,
+    /// `/api/v1` and `/apis/<g>/<v>`, by (group, version).
+    pub resources: HashMap<(String, String), Value>,
+}
+
+impl Legacy {
+    pub fn builtin() -> &'static Legacy {
+        static DOCS: LazyLock<Legacy> = LazyLock::new(|| {
+            let table = KindTable::builtin();
+            let mut legacy = Legacy {
+                root: root_paths(table),
+                groups: groups(table),
+                group: HashMap::new(),
+                resources: HashMap::new(),
+            };
+            for (name, versions) in table.groups() {
+                if let Some(doc) = group(table, &name) {
+                    legacy.group.insert(name.clone(), doc);
+                }
+                for version in versions {
+                    if let Some(doc) = resource_list(table, &name, &version) {
+                        legacy.resources.insert((name.clone(), version), doc);
+                    }
+                }
+            }
+            legacy
         });
         &DOCS
     }

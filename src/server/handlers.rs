@@ -68,29 +68,29 @@ async fn dispatch(state: &AppState, request: Request) -> ApiResult<Response> {
     let headers = request.headers();
     let plain = Offer::default();
     let discovery_offer = Offer { aggregated_discovery: true, ..Offer::default() };
-    let table = state.registry.kinds();
+    let legacy = discovery::Legacy::builtin();
     match scoped.path {
         ApiPath::Health => {
             Ok((StatusCode::OK, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], "ok").into_response())
         }
         ApiPath::Version => Ok(respond(StatusCode::OK, negotiate(headers, plain)?, &discovery::version(), &[])),
-        ApiPath::Root => Ok(respond(StatusCode::OK, negotiate(headers, plain)?, &discovery::root_paths(table), &[])),
+        ApiPath::Root => Ok(respond(StatusCode::OK, negotiate(headers, plain)?, &legacy.root, &[])),
         ApiPath::CoreVersions => match negotiate(headers, discovery_offer)? {
             Format::AggregatedDiscovery => Ok(aggregated(headers, &discovery::Aggregated::builtin().0)),
             format => Ok(respond(StatusCode::OK, format, &discovery::core_versions(&state.address), &[])),
         },
         ApiPath::Groups => match negotiate(headers, discovery_offer)? {
             Format::AggregatedDiscovery => Ok(aggregated(headers, &discovery::Aggregated::builtin().1)),
-            format => Ok(respond(StatusCode::OK, format, &discovery::groups(table), &[])),
+            format => Ok(respond(StatusCode::OK, format, &legacy.groups, &[])),
         },
         ApiPath::Group { group } => {
-            let doc = discovery::group(table, &group).ok_or_else(|| ApiError::no_route(request.uri().path()))?;
-            Ok(respond(StatusCode::OK, negotiate(headers, plain)?, &doc, &[]))
+            let doc = legacy.group.get(&group).ok_or_else(|| ApiError::no_route(request.uri().path()))?;
+            Ok(respond(StatusCode::OK, negotiate(headers, plain)?, doc, &[]))
         }
         ApiPath::Resources { group, version } => {
-            let doc = discovery::resource_list(table, &group, &version)
-                .ok_or_else(|| ApiError::no_route(request.uri().path()))?;
-            Ok(respond(StatusCode::OK, negotiate(headers, plain)?, &doc, &[]))
+            let doc =
+                legacy.resources.get(&(group, version)).ok_or_else(|| ApiError::no_route(request.uri().path()))?;
+            Ok(respond(StatusCode::OK, negotiate(headers, plain)?, doc, &[]))
         }
         ApiPath::OpenApiIndex => Ok(raw_json(OpenApiV3::builtin().index_json().to_vec())),
         ApiPath::OpenApiDocument { gv_path } => {
@@ -165,8 +165,8 @@ async fn resource(
         let answered = super::auth::review(identity, &rt.kind, prepared.object)?;
         return Ok(respond(StatusCode::CREATED, format, &answered, &prepared.warnings));
     }
+    let target = Target { plane, rt: rt.clone(), namespace: path.namespace.clone() };
     if path.subresource.as_deref() == Some("scale") && rt.scale_subresource {
-        let target = Target { plane, rt: rt.clone(), namespace: path.namespace.clone() };
         let name = path.name.ok_or_else(not_found)?;
         return scale(state, &target, &name, &query, request).await;
     }
@@ -176,7 +176,6 @@ async fn resource(
         Some("finalize") if rt.group.is_empty() && rt.plural == "namespaces" => Some(Subresource::Main),
         Some(_) => return Err(not_found()),
     };
-    let target = Target { plane, rt: rt.clone(), namespace: path.namespace.clone() };
     let method = request.method().clone();
     let options = write_options(&query)?;
     // Negotiated before any write, so a client we cannot answer gets 406 with nothing written.

@@ -67,6 +67,8 @@ pub struct Registry {
     backend: Arc<dyn Backend>,
     kinds: &'static KindTable,
     auto_create_planes: bool,
+    /// The `namespaces` type, looked up once: every namespaced write checks its namespace.
+    namespaces: Arc<ResourceType>,
     /// Woken when a namespace starts terminating, so its content is deleted at once.
     namespace_deleted: tokio::sync::Notify,
     /// Terminating namespaces of every plane; `None` until the first scan after start.
@@ -75,9 +77,13 @@ pub struct Registry {
 
 impl Registry {
     pub fn new(backend: Arc<dyn Backend>, auto_create_planes: bool) -> Self {
+        let kinds = KindTable::builtin();
+        let namespaces =
+            kinds.lookup("", "v1", "namespaces").expect("invariant: namespaces is a built-in type").clone();
         Registry {
             backend,
-            kinds: KindTable::builtin(),
+            kinds,
+            namespaces,
             auto_create_planes,
             namespace_deleted: tokio::sync::Notify::new(),
             terminating: std::sync::Mutex::new(None),
@@ -92,16 +98,8 @@ impl Registry {
         self.kinds
     }
 
-    fn rt(&self, group: &str, plural: &str) -> &Arc<ResourceType> {
-        self.kinds
-            .all()
-            .iter()
-            .find(|t| t.group == group && t.plural == plural)
-            .expect("invariant: core built-in types are in the table")
-    }
-
     pub(crate) fn namespaces_type(&self) -> &Arc<ResourceType> {
-        self.rt("", "namespaces")
+        &self.namespaces
     }
 
     /// Makes sure `plane` exists, creating it when allowed (the root plane always is).

@@ -105,7 +105,7 @@ impl Registry {
     }
 }
 
-fn parse_json_patch(patch: &Value) -> ApiResult<json_patch::Patch> {
+pub(super) fn parse_json_patch(patch: &Value) -> ApiResult<json_patch::Patch> {
     let ops =
         patch.as_array().ok_or_else(|| ApiError::bad_request("a JSON patch must be a JSON array of operations"))?;
     if ops.len() > MAX_JSON_PATCH_OPERATIONS {
@@ -117,7 +117,7 @@ fn parse_json_patch(patch: &Value) -> ApiResult<json_patch::Patch> {
     serde_json::from_value(patch.clone()).map_err(|err| ApiError::bad_request(format!("invalid JSON patch: {err}")))
 }
 
-fn apply_json_patch(
+pub(super) fn apply_json_patch(
     old: &Value,
     ops: &json_patch::Patch,
     rt: &crate::registry::kind::ResourceType,

@@ -65,10 +65,8 @@ impl Registry {
         match patch_type {
             PatchType::Merge | PatchType::Strategic => json_patch::merge(&mut patched, patch),
             PatchType::Json => {
-                let ops: json_patch::Patch = serde_json::from_value(patch.clone())
-                    .map_err(|err| ApiError::bad_request(format!("invalid JSON patch: {err}")))?;
-                json_patch::patch(&mut patched, &ops.0)
-                    .map_err(|err| ApiError::unprocessable(format!("the JSON patch could not be applied: {err}")))?;
+                let ops = super::patch::parse_json_patch(patch)?;
+                patched = super::patch::apply_json_patch(&current, &ops, &target.rt, name)?;
             }
             PatchType::Apply => return Err(ApiError::not_implemented("server-side apply is not implemented yet")),
         }

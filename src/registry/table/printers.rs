@@ -888,57 +888,38 @@ const DESIRED_CURRENT_READY: [Column; 4] = [
     Column::new("Ready", "integer", "Number of ready replicas."),
 ];
 
-static REPLICATION_CONTROLLER: Printer = printer(
-    &[
-        DESIRED_CURRENT_READY[0],
-        DESIRED_CURRENT_READY[1],
-        DESIRED_CURRENT_READY[2],
-        DESIRED_CURRENT_READY[3],
-        AGE,
-        CONTAINERS,
-        IMAGES,
-        SELECTOR,
-    ],
-    |o, ctx| {
-        let [names, images] = template_cells(o, "/spec/template/spec");
-        vec![
-            name(o),
-            json!(replicas(o, "/spec/replicas")),
-            json!(int_at(o, "/status/replicas")),
-            json!(int_at(o, "/status/readyReplicas")),
-            json!(ctx.age(o)),
-            names,
-            images,
-            json!(format_labels(at(o, "/spec/selector"))),
-        ]
-    },
-);
+/// Columns of the replica-counting workloads (ReplicationController, ReplicaSet).
+const REPLICATED_COLUMNS: &[Column] = &[
+    DESIRED_CURRENT_READY[0],
+    DESIRED_CURRENT_READY[1],
+    DESIRED_CURRENT_READY[2],
+    DESIRED_CURRENT_READY[3],
+    AGE,
+    CONTAINERS,
+    IMAGES,
+    SELECTOR,
+];
 
-static REPLICA_SET: Printer = printer(
-    &[
-        DESIRED_CURRENT_READY[0],
-        DESIRED_CURRENT_READY[1],
-        DESIRED_CURRENT_READY[2],
-        DESIRED_CURRENT_READY[3],
-        AGE,
-        CONTAINERS,
-        IMAGES,
-        SELECTOR,
-    ],
-    |o, ctx| {
-        let [names, images] = template_cells(o, "/spec/template/spec");
-        vec![
-            name(o),
-            json!(replicas(o, "/spec/replicas")),
-            json!(int_at(o, "/status/replicas")),
-            json!(int_at(o, "/status/readyReplicas")),
-            json!(ctx.age(o)),
-            names,
-            images,
-            json!(format_selector(at(o, "/spec/selector"))),
-        ]
-    },
-);
+/// Their cells; only how the selector is written differs (a plain map vs a LabelSelector).
+fn replicated_cells(o: &Value, ctx: &Ctx, selector: String) -> Vec<Value> {
+    let [names, images] = template_cells(o, "/spec/template/spec");
+    vec![
+        name(o),
+        json!(replicas(o, "/spec/replicas")),
+        json!(int_at(o, "/status/replicas")),
+        json!(int_at(o, "/status/readyReplicas")),
+        json!(ctx.age(o)),
+        names,
+        images,
+        json!(selector),
+    ]
+}
+
+static REPLICATION_CONTROLLER: Printer =
+    printer(REPLICATED_COLUMNS, |o, ctx| replicated_cells(o, ctx, format_labels(at(o, "/spec/selector"))));
+
+static REPLICA_SET: Printer =
+    printer(REPLICATED_COLUMNS, |o, ctx| replicated_cells(o, ctx, format_selector(at(o, "/spec/selector"))));
 
 static DEPLOYMENT: Printer = printer(
     &[
