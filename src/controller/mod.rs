@@ -1,6 +1,7 @@
 //! In-process controllers: small reconcile loops that run inside `kplane serve` and act
 //! through the registry, never around it. Uses `registry`; never `server` or `cli`.
 
+pub mod controlplane;
 pub mod namespace;
 
 use std::sync::Arc;
@@ -11,6 +12,13 @@ use tokio::task::JoinHandle;
 use crate::registry::store::Registry;
 
 /// Starts every controller; each ends when `shutdown` flips to true.
-pub fn spawn_all(registry: Arc<Registry>, shutdown: watch::Receiver<bool>) -> Vec<JoinHandle<()>> {
-    vec![tokio::spawn(namespace::run(registry, shutdown))]
+pub fn spawn_all(
+    registry: Arc<Registry>,
+    server: controlplane::ServerInfo,
+    shutdown: watch::Receiver<bool>,
+) -> Vec<JoinHandle<()>> {
+    vec![
+        tokio::spawn(namespace::run(registry.clone(), shutdown.clone())),
+        tokio::spawn(controlplane::run(registry, server, shutdown)),
+    ]
 }

@@ -46,8 +46,9 @@ pub struct ResourceType {
 /// What only a built-in (compiled-in) kind has.
 #[derive(Debug)]
 pub struct BuiltinKind {
-    /// Protobuf message of the kind, e.g. `k8s.io.api.core.v1.ConfigMap`.
-    pub proto_message: &'static str,
+    /// Protobuf message of the kind, e.g. `k8s.io.api.core.v1.ConfigMap`; `None` for kinds
+    /// with no protobuf encoding (kplane's own, like custom resources upstream).
+    pub proto_message: Option<&'static str>,
     /// Round-trips an object through the typed struct: rejects wrongly typed fields and
     /// drops unknown ones (what upstream's decoder does for built-in kinds).
     pub normalize: fn(Value) -> Result<Value, serde_json::Error>,
@@ -110,6 +111,9 @@ fn proto_package(group: &str) -> String {
     format!("k8s.io.api.{short}")
 }
 
+/// kplane's own groups (`controlplane.kplane.dev`) end with this; they have no protobuf form.
+const MANAGEMENT_GROUP_SUFFIX: &str = "kplane.dev";
+
 /// Options of one built-in row.
 struct Row {
     short_names: &'static [&'static str],
@@ -127,8 +131,9 @@ fn builtin_kind<T>(field_selectors: &'static [(&'static str, &'static str)]) -> 
 where
     T: Resource + schemars::JsonSchema + serde::de::DeserializeOwned + serde::Serialize,
 {
-    let proto_message: &'static str =
-        Box::leak(format!("{}.{}.{}", proto_package(T::GROUP), T::VERSION, T::KIND).into_boxed_str());
+    let proto_message = (!T::GROUP.ends_with(MANAGEMENT_GROUP_SUFFIX)).then(|| {
+        &*Box::leak(format!("{}.{}.{}", proto_package(T::GROUP), T::VERSION, T::KIND).into_boxed_str())
+    });
     Box::leak(Box::new(BuiltinKind {
         proto_message,
         normalize: normalize::<T>,
@@ -329,7 +334,19 @@ pub fn builtin_types() -> Vec<ResourceType> {
     ]
 }
 
-/// Lookup over a set of resource types (the built-ins, shared by every plane).
+/// The management API, served by the root plane only, after the built-ins.
+pub fn management_types() -> Vec<ResourceType> {
+    use crate::types::controlplane::{ControlPlane, ControlPlaneClass, ControlPlaneEndpoint};
+    let kplane: &'static [&'static str] = &["kplane"];
+    vec![
+        builtin::<ControlPlane>(Row { short_names: &["cp"], categories: kplane, status: true, ..PLAIN }),
+        builtin::<ControlPlaneEndpoint>(Row { short_names: &["cpe"], categories: kplane, status: true, ..PLAIN }),
+        builtin::<ControlPlaneClass>(Row { short_names: &["cpc"], categories: kplane, status: true, ..PLAIN }),
+    ]
+}
+
+/// Lookup over a set of resource types: the built-ins shared by every plane, or those plus
+/// the management API for the root plane.
 pub struct KindTable {
     types: Vec<Arc<ResourceType>>,
     by_resource: HashMap<(String, String, String), usize>,
@@ -350,6 +367,21 @@ impl KindTable {
     pub fn builtin() -> &'static KindTable {
         static TABLE: LazyLock<KindTable> = LazyLock::new(|| KindTable::new(builtin_types()));
         &TABLE
+    }
+
+    /// The root plane's table: the built-ins and the management API.
+    pub fn management() -> &'static KindTable {
+        static TABLE: LazyLock<KindTable> = LazyLock::new(|| {
+            let mut types = builtin_types();
+            types.extend(management_types());
+            KindTable::new(types)
+        });
+        &TABLE
+    }
+
+    /// The table `plane` serves.
+    pub fn for_plane(plane: &crate::types::PlaneName) -> &'static KindTable {
+        if plane.is_root() { Self::management() } else { Self::builtin() }
     }
 
     pub fn all(&self) -> &[Arc<ResourceType>] {
@@ -393,7 +425,7 @@ mod tests {
         let cm = table.lookup("", "v1", "configmaps").expect("configmaps");
         assert_eq!((cm.kind.as_ref(), cm.list_kind.as_ref()), ("ConfigMap", "ConfigMapList"));
         assert!(cm.namespaced);
-        assert_eq!(cm.builtin.unwrap().proto_message, "k8s.io.api.core.v1.ConfigMap");
+        assert_eq!(cm.builtin.unwrap().proto_message, Some("k8s.io.api.core.v1.ConfigMap"));
         let ns = table.lookup("", "v1", "namespaces").unwrap();
         assert!(!ns.namespaced && ns.status_subresource);
         let deploy = table.lookup("apps", "v1", "deployments").unwrap();
@@ -402,10 +434,22 @@ mod tests {
         let crd = table.lookup("apiextensions.k8s.io", "v1", "customresourcedefinitions").unwrap();
         assert_eq!(
             crd.builtin.unwrap().proto_message,
-            "k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinition"
+            Some("k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinition")
         );
         let role = table.lookup("rbac.authorization.k8s.io", "v1", "roles").unwrap();
-        assert_eq!(role.builtin.unwrap().proto_message, "k8s.io.api.rbac.v1.Role");
+        assert_eq!(role.builtin.unwrap().proto_message, Some("k8s.io.api.rbac.v1.Role"));
+    }
+
+    #[test]
+    fn only_the_root_plane_serves_the_management_api() {
+        let root = KindTable::for_plane(&crate::types::PlaneName::root());
+        let cp = root.lookup("controlplane.kplane.dev", "v1alpha1", "controlplanes").expect("controlplanes");
+        assert_eq!((cp.kind.as_ref(), cp.namespaced, cp.status_subresource), ("ControlPlane", false, true));
+        assert_eq!(cp.builtin.unwrap().proto_message, None);
+        let vcp = KindTable::for_plane(&crate::types::PlaneName::parse("demo").unwrap());
+        assert!(vcp.lookup("controlplane.kplane.dev", "v1alpha1", "controlplanes").is_none());
+        assert!(vcp.lookup("", "v1", "configmaps").is_some());
+        assert_eq!(root.all().len(), vcp.all().len() + 3);
     }
 
     #[test]

@@ -8,6 +8,7 @@ use std::sync::{Arc, LazyLock};
 use serde_json::{Value, json};
 
 use crate::registry::kind::{KindTable, ResourceType};
+use crate::types::PlaneName;
 
 /// The Kubernetes minor version this server emulates: the one `k8s-openapi` is built for.
 #[allow(unreachable_code)]
@@ -213,13 +214,14 @@ impl Aggregated {
         Aggregated { body, etag }
     }
 
-    /// The built-in `/api` and `/apis` aggregated documents.
-    pub fn builtin() -> &'static (Aggregated, Aggregated) {
-        static DOCS: LazyLock<(Aggregated, Aggregated)> = LazyLock::new(|| {
-            let table = KindTable::builtin();
+    /// The `/api` and `/apis` aggregated documents of `plane`, built once per table.
+    pub fn for_plane(plane: &PlaneName) -> &'static (Aggregated, Aggregated) {
+        fn build(table: &KindTable) -> (Aggregated, Aggregated) {
             (Aggregated::new(&aggregated(table, true)), Aggregated::new(&aggregated(table, false)))
-        });
-        &DOCS
+        }
+        static BUILTIN: LazyLock<(Aggregated, Aggregated)> = LazyLock::new(|| build(KindTable::builtin()));
+        static MANAGEMENT: LazyLock<(Aggregated, Aggregated)> = LazyLock::new(|| build(KindTable::management()));
+        if plane.is_root() { &MANAGEMENT } else { &BUILTIN }
     }
 }
 
@@ -234,28 +236,31 @@ pub struct Legacy {
 }
 
 impl Legacy {
-    pub fn builtin() -> &'static Legacy {
-        static DOCS: LazyLock<Legacy> = LazyLock::new(|| {
-            let table = KindTable::builtin();
-            let mut legacy = Legacy {
-                root: root_paths(table),
-                groups: groups(table),
-                group: HashMap::new(),
-                resources: HashMap::new(),
-            };
-            for (name, versions) in table.groups() {
-                if let Some(doc) = group(table, &name) {
-                    legacy.group.insert(name.clone(), doc);
-                }
-                for version in versions {
-                    if let Some(doc) = resource_list(table, &name, &version) {
-                        legacy.resources.insert((name.clone(), version), doc);
-                    }
+    /// The legacy documents of `plane`, built once per table.
+    pub fn for_plane(plane: &PlaneName) -> &'static Legacy {
+        static BUILTIN: LazyLock<Legacy> = LazyLock::new(|| Legacy::build(KindTable::builtin()));
+        static MANAGEMENT: LazyLock<Legacy> = LazyLock::new(|| Legacy::build(KindTable::management()));
+        if plane.is_root() { &MANAGEMENT } else { &BUILTIN }
+    }
+
+    fn build(table: &KindTable) -> Legacy {
+        let mut legacy = Legacy {
+            root: root_paths(table),
+            groups: groups(table),
+            group: HashMap::new(),
+            resources: HashMap::new(),
+        };
+        for (name, versions) in table.groups() {
+            if let Some(doc) = group(table, &name) {
+                legacy.group.insert(name.clone(), doc);
+            }
+            for version in versions {
+                if let Some(doc) = resource_list(table, &name, &version) {
+                    legacy.resources.insert((name.clone(), version), doc);
                 }
             }
-            legacy
-        });
-        &DOCS
+        }
+        legacy
     }
 }
 

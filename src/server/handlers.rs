@@ -53,7 +53,7 @@ async fn dispatch(state: &AppState, request: Request) -> ApiResult<Response> {
     let scoped = scope::parse(request.uri().path())?;
     let query = Query::parse(request.uri().query());
     let public = matches!(scoped.path, ApiPath::Health | ApiPath::Version);
-    let identity = state.auth.authenticate(request.headers())?;
+    let identity = state.auth.authenticate(request.headers(), &state.registry).await?;
     if !public {
         super::auth::authorize(&identity, &scoped.plane, request.uri().path())?;
         state.registry.ensure_plane(&scoped.plane).await?;
@@ -68,7 +68,7 @@ async fn dispatch(state: &AppState, request: Request) -> ApiResult<Response> {
     let headers = request.headers();
     let plain = Offer::default();
     let discovery_offer = Offer { aggregated_discovery: true, ..Offer::default() };
-    let legacy = discovery::Legacy::builtin();
+    let legacy = discovery::Legacy::for_plane(&scoped.plane);
     match scoped.path {
         ApiPath::Health => {
             Ok((StatusCode::OK, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], "ok").into_response())
@@ -76,11 +76,11 @@ async fn dispatch(state: &AppState, request: Request) -> ApiResult<Response> {
         ApiPath::Version => Ok(respond(StatusCode::OK, negotiate(headers, plain)?, &discovery::version(), &[])),
         ApiPath::Root => Ok(respond(StatusCode::OK, negotiate(headers, plain)?, &legacy.root, &[])),
         ApiPath::CoreVersions => match negotiate(headers, discovery_offer)? {
-            Format::AggregatedDiscovery => Ok(aggregated(headers, &discovery::Aggregated::builtin().0)),
+            Format::AggregatedDiscovery => Ok(aggregated(headers, &discovery::Aggregated::for_plane(&scoped.plane).0)),
             format => Ok(respond(StatusCode::OK, format, &discovery::core_versions(&state.address), &[])),
         },
         ApiPath::Groups => match negotiate(headers, discovery_offer)? {
-            Format::AggregatedDiscovery => Ok(aggregated(headers, &discovery::Aggregated::builtin().1)),
+            Format::AggregatedDiscovery => Ok(aggregated(headers, &discovery::Aggregated::for_plane(&scoped.plane).1)),
             format => Ok(respond(StatusCode::OK, format, &legacy.groups, &[])),
         },
         ApiPath::Group { group } => {
@@ -92,10 +92,10 @@ async fn dispatch(state: &AppState, request: Request) -> ApiResult<Response> {
                 legacy.resources.get(&(group, version)).ok_or_else(|| ApiError::no_route(request.uri().path()))?;
             Ok(respond(StatusCode::OK, negotiate(headers, plain)?, doc, &[]))
         }
-        ApiPath::OpenApiIndex => Ok(raw_json(OpenApiV3::builtin().index_json().to_vec())),
+        ApiPath::OpenApiIndex => Ok(raw_json(OpenApiV3::for_plane(&scoped.plane).index_json().to_vec())),
         ApiPath::OpenApiDocument { gv_path } => {
             let (_, doc) =
-                OpenApiV3::builtin().document(&gv_path).ok_or_else(|| ApiError::no_route(request.uri().path()))?;
+                OpenApiV3::for_plane(&scoped.plane).document(&gv_path).ok_or_else(|| ApiError::no_route(request.uri().path()))?;
             Ok(raw_json(doc.to_vec()))
         }
         ApiPath::OpenApiV2 => Err(ApiError::no_route("/openapi/v2 is not served; use /openapi/v3")),
@@ -150,7 +150,7 @@ async fn resource(
 ) -> ApiResult<Response> {
     let registry = &state.registry;
     let not_found = || ApiError::no_route(request.uri().path());
-    let rt = registry.kinds().lookup(&path.group, &path.version, &path.plural).ok_or_else(not_found)?.clone();
+    let rt = registry.kinds(&plane).lookup(&path.group, &path.version, &path.plural).ok_or_else(not_found)?.clone();
     if path.namespace.is_some() && !rt.namespaced {
         return Err(not_found());
     }

@@ -148,7 +148,7 @@ fn unsupported_body(content_type: &str) -> ApiError {
 
 /// The protobuf message of a built-in kind's objects, when it has one.
 pub fn proto_message_of(rt: &ResourceType) -> Option<&'static str> {
-    rt.builtin.map(|b| b.proto_message)
+    rt.builtin.and_then(|b| b.proto_message)
 }
 
 /// A response with a JSON (or YAML) body.

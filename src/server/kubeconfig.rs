@@ -3,9 +3,6 @@
 
 use std::path::Path;
 
-use base64::Engine;
-use serde_json::json;
-
 use super::tls::{PkiError, write_private};
 
 /// The cluster, user and context name in `admin.kubeconfig`.
@@ -19,17 +16,7 @@ pub fn write_admin(path: &Path, server: &str, ca_pem: &str, token: &str) -> Resu
 
 /// The kubeconfig YAML for `server` (a root URL or a plane URL).
 pub fn render(server: &str, ca_pem: &str, token: &str) -> String {
-    let ca = base64::engine::general_purpose::STANDARD.encode(ca_pem);
-    let config = json!({
-        "apiVersion": "v1",
-        "kind": "Config",
-        "clusters": [{"name": ADMIN_CONTEXT, "cluster": {"server": server, "certificate-authority-data": ca}}],
-        "users": [{"name": ADMIN_CONTEXT, "user": {"token": token}}],
-        "contexts": [{"name": ADMIN_CONTEXT, "context": {"cluster": ADMIN_CONTEXT, "user": ADMIN_CONTEXT}}],
-        "current-context": ADMIN_CONTEXT,
-        "preferences": {},
-    });
-    serde_norway::to_string(&config).unwrap_or_default()
+    crate::controller::controlplane::kubeconfig_yaml(ADMIN_CONTEXT, server, ca_pem, token)
 }
 
 #[cfg(test)]

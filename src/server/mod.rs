@@ -175,7 +175,10 @@ pub async fn start(config: ServerConfig) -> Result<RunningServer, ServerError> {
         bookmark_interval: config.bookmark_interval,
         shutdown: shutdown_rx.clone(),
     }));
-    let controllers = controller::spawn_all(registry.clone(), shutdown_rx.clone());
+    controller::controlplane::bootstrap(&registry).await.map_err(ServerError::RootPlane)?;
+    let server_info =
+        controller::controlplane::ServerInfo { url: format!("https://{client_address}"), ca_pem: pki.ca_pem.clone() };
+    let controllers = controller::spawn_all(registry.clone(), server_info, shutdown_rx.clone());
     let task = tokio::spawn(serve(
         listener,
         tokio_rustls::TlsAcceptor::from(tls_config),

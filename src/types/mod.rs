@@ -2,6 +2,8 @@
 //!
 //! Depends on nothing else in the crate.
 
+pub mod controlplane;
+
 use std::fmt;
 use std::sync::Arc;
 

@@ -10,6 +10,7 @@ mod delete;
 mod list;
 mod namespace;
 mod patch;
+mod plane;
 mod scale;
 mod update;
 mod watch;
@@ -17,11 +18,12 @@ mod watch;
 use std::sync::Arc;
 
 use bytes::Bytes;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 pub use delete::{DeleteOptions, DeleteOutcome};
 pub use list::{ListOptions, ObjectList, list_object};
 pub use patch::{PATCH_MEDIA_TYPES, PatchType};
+pub use plane::PlaneToken;
 pub use update::Subresource;
 pub use watch::{WatchEvent, WatchEventType, WatchOptions, Watcher};
 
@@ -29,7 +31,7 @@ use super::error::{ApiError, ApiResult, from_storage};
 use super::keys;
 use super::kind::{KindTable, ResourceType};
 use super::meta;
-use crate::storage::{Backend, KeyValue, TxnOp};
+use crate::storage::{Backend, KeyValue};
 use crate::types::PlaneName;
 
 /// Namespaces every plane starts with.
@@ -65,7 +67,6 @@ pub struct WriteOptions {
 /// The registry: every plane's objects, through one backend.
 pub struct Registry {
     backend: Arc<dyn Backend>,
-    kinds: &'static KindTable,
     auto_create_planes: bool,
     /// The `namespaces` type, looked up once: every namespaced write checks its namespace.
     namespaces: Arc<ResourceType>,
@@ -77,12 +78,10 @@ pub struct Registry {
 
 impl Registry {
     pub fn new(backend: Arc<dyn Backend>, auto_create_planes: bool) -> Self {
-        let kinds = KindTable::builtin();
-        let namespaces =
-            kinds.lookup("", "v1", "namespaces").expect("invariant: namespaces is a built-in type").clone();
+        let namespaces = KindTable::builtin()
+            .lookup("", "v1", "namespaces").expect("invariant: namespaces is a built-in type").clone();
         Registry {
             backend,
-            kinds,
             namespaces,
             auto_create_planes,
             namespace_deleted: tokio::sync::Notify::new(),
@@ -94,53 +93,13 @@ impl Registry {
         &self.backend
     }
 
-    pub fn kinds(&self) -> &'static KindTable {
-        self.kinds
+    /// The resource types `plane` serves (the root plane adds the management API).
+    pub fn kinds(&self, plane: &PlaneName) -> &'static KindTable {
+        KindTable::for_plane(plane)
     }
 
     pub(crate) fn namespaces_type(&self) -> &Arc<ResourceType> {
         &self.namespaces
-    }
-
-    /// Makes sure `plane` exists, creating it when allowed (the root plane always is).
-    pub async fn ensure_plane(&self, plane: &PlaneName) -> ApiResult<()> {
-        if self.plane_exists(plane).await? {
-            return Ok(());
-        }
-        if !self.auto_create_planes && !plane.is_root() {
-            return Err(ApiError::no_route(&format!("the control plane \"{plane}\" does not exist")));
-        }
-        self.create_plane(plane).await.map(|_| ())
-    }
-
-    pub async fn plane_exists(&self, plane: &PlaneName) -> ApiResult<bool> {
-        let record = self.backend.get(&keys::plane_record(plane)).await;
-        Ok(record.map_err(|e| from_storage(e, self.namespaces_type(), plane.as_str()))?.is_some())
-    }
-
-    /// Creates a plane with its system namespaces in one transaction. Returns false if it
-    /// already existed (a concurrent first request may have created it).
-    pub async fn create_plane(&self, plane: &PlaneName) -> ApiResult<bool> {
-        let now = meta::now_rfc3339();
-        let record = json!({"name": plane.as_str(), "uid": meta::new_uid(), "creationTimestamp": now});
-        let mut ops = vec![TxnOp::Create { key: keys::plane_record(plane), value: to_bytes(&record) }];
-        let namespaces = self.namespaces_type();
-        for name in SYSTEM_NAMESPACES {
-            let object = namespace::new_namespace(name, &now);
-            let key = keys::object_key(plane, namespaces, None, name);
-            ops.push(TxnOp::Create { key, value: to_bytes(&object) });
-        }
-        match self.backend.txn(ops).await {
-            Ok(_) => Ok(true),
-            Err(crate::storage::Error::KeyExists { .. }) => Ok(false),
-            Err(err) => Err(from_storage(err, namespaces, plane.as_str())),
-        }
-    }
-
-    /// Removes every object of a plane and the plane itself, at one revision.
-    pub async fn delete_plane(&self, plane: &PlaneName) -> ApiResult<usize> {
-        let deleted = self.backend.delete_prefix(&keys::plane_prefix(plane)).await;
-        deleted.map_err(|e| from_storage(e, self.namespaces_type(), plane.as_str()))
     }
 
     /// One object.

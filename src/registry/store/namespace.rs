@@ -110,7 +110,7 @@ impl Registry {
             return Ok(true);
         }
         let mut remaining = BTreeSet::new();
-        for rt in self.kinds.all().iter().filter(|rt| rt.namespaced) {
+        for rt in self.kinds(plane).all().iter().filter(|rt| rt.namespaced) {
             let target = Target { plane: plane.clone(), rt: rt.clone(), namespace: Some(namespace.into()) };
             let prefix = keys::collection_prefix(plane, rt, Some(namespace));
             let range = self.backend.range(&prefix, Default::default()).await;

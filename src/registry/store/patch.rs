@@ -160,7 +160,13 @@ fn apply_merge_patch(old: &Value, patch: &Value) -> ApiResult<Value> {
 }
 
 fn apply_strategic(old: &Value, patch: &Value, target: &Target) -> ApiResult<Value> {
-    let message = target.rt.builtin.map(|b| b.proto_message).unwrap_or_default();
+    let message = match target.rt.builtin {
+        // kplane's own kinds declare no patch strategies, so a strategic merge patch of them is
+        // a JSON merge patch (kubectl sends one when it finds their schema in /openapi/v3).
+        Some(builtin) if builtin.proto_message.is_none() => return apply_merge_patch(old, patch),
+        Some(builtin) => builtin.proto_message.unwrap_or_default(),
+        None => "",
+    };
     use crate::registry::patch::strategic::{self, SmpError};
     strategic::apply(old, patch, message).map_err(|err| match err {
         SmpError::BadPatch { .. } => ApiError::bad_request(err.to_string()),

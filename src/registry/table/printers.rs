@@ -54,6 +54,9 @@ pub(crate) fn lookup(group: &str, kind: &str) -> Option<&'static Printer> {
         ("policy", "PodDisruptionBudget") => &POD_DISRUPTION_BUDGET,
         ("scheduling.k8s.io", "PriorityClass") => &PRIORITY_CLASS,
         ("storage.k8s.io", "StorageClass") => &STORAGE_CLASS,
+        ("controlplane.kplane.dev", "ControlPlane") => &CONTROL_PLANE,
+        ("controlplane.kplane.dev", "ControlPlaneEndpoint") => &CONTROL_PLANE_ENDPOINT,
+        ("controlplane.kplane.dev", "ControlPlaneClass") => &CONTROL_PLANE_CLASS,
         _ => return None,
     };
     Some(p)
@@ -1328,3 +1331,73 @@ static LEASE: Printer =
     printer(&[NAME, Column::new("Holder", "string", "Current holder of the lease."), AGE], |o, ctx| {
         vec![name(o), json!(str_at(o, "/spec/holderIdentity")), json!(ctx.age(o))]
     });
+
+// ---------------------------------------------------------------------------------------
+// kplane's management API (`controlplane.kplane.dev`).
+
+/// The `status` of the condition of type `ty`, or empty.
+fn condition_status<'a>(o: &'a Value, ty: &str) -> &'a str {
+    let conditions = at(o, "/status/conditions").and_then(Value::as_array);
+    let found = conditions.into_iter().flatten().find(|c| c["type"] == ty);
+    found.map(|c| str_at(c, "/status")).unwrap_or_default()
+}
+
+static CONTROL_PLANE: Printer = printer(
+    &[
+        NAME,
+        Column::new("Ready", "string", "Whether the plane serves requests (the Ready condition)."),
+        Column::new("Endpoint", "string", "URL of the plane's API."),
+        AGE,
+        Column::wide("Mode", "string", "How the plane is served."),
+        Column::wide("Class", "string", "The ControlPlaneClass of the plane."),
+        Column::wide("Reason", "string", "Why the plane is or is not ready."),
+    ],
+    |o, ctx| {
+        let mode = match str_at(o, "/spec/mode") {
+            "" => "Virtual",
+            m => m,
+        };
+        let class = match str_at(o, "/spec/classRef/name") {
+            "" => "starter",
+            c => c,
+        };
+        let conditions = at(o, "/status/conditions").and_then(Value::as_array);
+        let ready = conditions.into_iter().flatten().find(|c| c["type"] == "Ready");
+        vec![
+            name(o),
+            json!(condition_status(o, "Ready")),
+            json!(str_at(o, "/status/endpoint")),
+            json!(ctx.age(o)),
+            json!(mode),
+            json!(class),
+            json!(ready.map(|c| str_at(c, "/reason")).unwrap_or_default()),
+        ]
+    },
+);
+
+static CONTROL_PLANE_ENDPOINT: Printer = printer(
+    &[
+        NAME,
+        Column::new("Endpoint", "string", "URL in-cluster clients use."),
+        Column::new("External", "string", "URL written into users' kubeconfigs."),
+        AGE,
+    ],
+    |o, ctx| {
+        let pick = |field: &str| {
+            let status = str_at(o, &format!("/status/{field}"));
+            if status.is_empty() { str_at(o, &format!("/spec/{field}")).to_string() } else { status.to_string() }
+        };
+        vec![name(o), json!(pick("endpoint")), json!(pick("externalEndpoint")), json!(ctx.age(o))]
+    },
+);
+
+static CONTROL_PLANE_CLASS: Printer = printer(
+    &[NAME, Column::new("Deletion Policy", "string", "What deleting a plane of this class does to its data."), AGE],
+    |o, ctx| {
+        let policy = match str_at(o, "/spec/deletionPolicy") {
+            "" => "Retain",
+            p => p,
+        };
+        vec![name(o), json!(policy), json!(ctx.age(o))]
+    },
+);

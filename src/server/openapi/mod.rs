@@ -22,6 +22,7 @@ use std::sync::{Arc, LazyLock};
 use serde_json::{Value, json};
 
 use crate::registry::kind::{KindTable, ResourceType};
+use crate::types::PlaneName;
 
 /// The Kubernetes release whose API these documents describe (k8s-openapi's `v1_33`).
 const API_VERSION: &str = "v1.33.0";
@@ -47,6 +48,13 @@ impl OpenApiV3 {
     pub fn builtin() -> &'static OpenApiV3 {
         static BUILTIN: LazyLock<OpenApiV3> = LazyLock::new(|| OpenApiV3::from_types(KindTable::builtin().all()));
         &BUILTIN
+    }
+
+    /// The documents `plane` serves: the built-ins, plus the management API on the root plane.
+    pub fn for_plane(plane: &PlaneName) -> &'static OpenApiV3 {
+        static MANAGEMENT: LazyLock<OpenApiV3> =
+            LazyLock::new(|| OpenApiV3::from_types(KindTable::management().all()));
+        if plane.is_root() { &MANAGEMENT } else { Self::builtin() }
     }
 
     /// Builds and serializes the documents of `types` (a plane with CRDs will add its rows).
