@@ -51,18 +51,36 @@ pub async fn run(command: Command, global: &GlobalArgs, printer: &Printer) -> an
             let paths = KubeconfigPaths::resolve(global.kubeconfig.as_deref(), &kubeconfig::Env::from_process())
                 .context("locating the kubeconfig")?;
             let merged = kubeconfig::load(&paths).context("reading the kubeconfig")?;
-            let candidates = [name.clone(), format!("kplane-{name}")];
-            let Some(found) = candidates.iter().find(|c| merged.context(c).is_some()) else {
-                anyhow::bail!(
-                    "no context {name:?} or \"kplane-{name}\" in the kubeconfig; for a virtual control plane, \
-                     fetch its credentials first (`kplane get-credentials` is not available yet) — contexts \
-                     present: {}",
-                    merged.context_names().collect::<Vec<_>>().join(", ")
-                );
+            let candidates = [name.clone(), format!("{}{name}", kubeconfig::names::VCP_PREFIX)];
+            let found = match candidates.iter().find(|c| merged.context(c).is_some()) {
+                Some(found) => found.clone(),
+                None => fetch_missing(&name, &merged, global, printer).await?,
             };
-            let file = kubeconfig::set_current_context(&paths, found)?;
+            let file = kubeconfig::set_current_context(&paths, &found)?;
             printer.message(&format!("switched to context {found} ({})", file.display()));
             Ok(())
         }
     }
 }
+
+/// A context that is not in the kubeconfig yet: if `name` (with or without the `kplane-`
+/// prefix) is a virtual control plane, fetch its credentials; returns the context written.
+async fn fetch_missing(
+    name: &str,
+    merged: &kubeconfig::Merged,
+    global: &GlobalArgs,
+    printer: &Printer,
+) -> anyhow::Result<String> {
+    let plane = name.strip_prefix(kubeconfig::names::VCP_PREFIX).unwrap_or(name);
+    let settings = super::up::resolve(global, None, None, None)?;
+    let fetched = super::get_credentials::virtual_plane(plane, false, FETCH_TIMEOUT, settings, printer).await;
+    fetched.with_context(|| {
+        format!(
+            "no context {name:?} in the kubeconfig, and its credentials could not be fetched; contexts present: {}",
+            merged.context_names().collect::<Vec<_>>().join(", ")
+        )
+    })
+}
+
+/// How long `use-context` waits for a plane it fetches credentials for.
+const FETCH_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);

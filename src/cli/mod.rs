@@ -1,6 +1,7 @@
 //! The `kplane` command line: clap definitions and dispatch. Command files are thin: they
 //! turn flags into settings and call one library operation, then print its result.
 
+pub mod clusters;
 pub mod completion;
 pub mod config;
 pub mod doctor;
@@ -56,10 +57,21 @@ pub enum Command {
     Up(up::Args),
     /// Stop the management plane, remove its data and the contexts kplane wrote.
     Down(down::Args),
+    /// Create a virtual control plane.
+    #[command(subcommand)]
+    Create(clusters::CreateCommand),
+    /// Create a virtual control plane (short for `create cluster`).
+    Cc(clusters::CreateArgs),
+    /// Delete a virtual control plane.
+    #[command(subcommand)]
+    Delete(clusters::DeleteCommand),
+    /// List the management plane and the virtual control planes.
+    #[command(subcommand)]
+    Get(clusters::GetCommand),
     /// View settings, save the provider, or switch kubeconfig contexts.
     #[command(subcommand)]
     Config(config::Command),
-    /// Write the kubeconfig context of the management plane.
+    /// Write the kubeconfig context of a virtual control plane or of the management plane.
     GetCredentials(get_credentials::Args),
     /// Check what the active provider needs and say how to fix each problem.
     Doctor(doctor::Args),
@@ -77,6 +89,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Up(args) => up::run(args, &cli.global, &printer).await,
         Command::Down(args) => down::run(args, &cli.global, &printer).await,
+        Command::Create(clusters::CreateCommand::Cluster(args)) | Command::Cc(args) => {
+            clusters::create(args, &cli.global, &printer).await
+        }
+        Command::Delete(clusters::DeleteCommand::Cluster(args)) => clusters::delete(args, &cli.global, &printer).await,
+        Command::Get(clusters::GetCommand::Clusters(args)) => clusters::get(args, &cli.global, &printer).await,
         Command::Config(command) => config::run(command, &cli.global, &printer).await,
         Command::GetCredentials(args) => get_credentials::run(args, &cli.global, &printer).await,
         Command::Doctor(args) => doctor::run(args, &cli.global, &printer).await,

@@ -206,7 +206,8 @@ impl Queue {
 
     fn release_due(&mut self) {
         let now = Instant::now();
-        let (due, later): (Vec<_>, Vec<_>) = std::mem::take(&mut self.retries).into_iter().partition(|(at, _)| *at <= now);
+        let (due, later): (Vec<_>, Vec<_>) =
+            std::mem::take(&mut self.retries).into_iter().partition(|(at, _)| *at <= now);
         self.retries = later;
         for (_, name) in due {
             self.add(&name);
@@ -478,7 +479,9 @@ fn condition(status: &str, reason: &str, message: String) -> Condition {
         status: status.into(),
         reason: reason.into(),
         message,
-        last_transition_time: Time(jiff::Timestamp::from_second(jiff::Timestamp::now().as_second()).unwrap_or_default()),
+        last_transition_time: Time(
+            jiff::Timestamp::from_second(jiff::Timestamp::now().as_second()).unwrap_or_default(),
+        ),
         observed_generation: None,
     }
 }

@@ -26,6 +26,7 @@
 //! empty), writes are locked and atomic, and the same file list is used for reading and
 //! writing, so the kubectl calls kplane makes see what it wrote.
 
+pub mod client;
 pub mod lock;
 pub mod merge;
 pub mod model;
@@ -37,6 +38,7 @@ pub mod write;
 use std::path::PathBuf;
 use std::time::Duration;
 
+pub use client::{ClientError, client};
 pub use merge::{Merged, Sourced, load};
 pub use model::{Cluster, Config, Context, NamedCluster, NamedContext, NamedUser, User};
 pub use names::{ManagementProvider, management_context, vcp_context, vcp_name_from_context};

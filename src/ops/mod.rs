@@ -1,6 +1,7 @@
 //! Workflows behind the CLI commands (`up`, `down`, …). They return data and report progress
 //! through [`Reporter`]; they never print. Uses `provider` and `kubeconfig`; never `server`.
 
+pub mod clusters;
 pub mod up;
 
 /// Progress of a multi-step operation, rendered by the CLI (spinners on a TTY, plain lines

@@ -131,9 +131,8 @@ fn builtin_kind<T>(field_selectors: &'static [(&'static str, &'static str)]) -> 
 where
     T: Resource + schemars::JsonSchema + serde::de::DeserializeOwned + serde::Serialize,
 {
-    let proto_message = (!T::GROUP.ends_with(MANAGEMENT_GROUP_SUFFIX)).then(|| {
-        &*Box::leak(format!("{}.{}.{}", proto_package(T::GROUP), T::VERSION, T::KIND).into_boxed_str())
-    });
+    let proto_message = (!T::GROUP.ends_with(MANAGEMENT_GROUP_SUFFIX))
+        .then(|| &*Box::leak(format!("{}.{}.{}", proto_package(T::GROUP), T::VERSION, T::KIND).into_boxed_str()));
     Box::leak(Box::new(BuiltinKind {
         proto_message,
         normalize: normalize::<T>,

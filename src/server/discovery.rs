@@ -244,12 +244,8 @@ impl Legacy {
     }
 
     fn build(table: &KindTable) -> Legacy {
-        let mut legacy = Legacy {
-            root: root_paths(table),
-            groups: groups(table),
-            group: HashMap::new(),
-            resources: HashMap::new(),
-        };
+        let mut legacy =
+            Legacy { root: root_paths(table), groups: groups(table), group: HashMap::new(), resources: HashMap::new() };
         for (name, versions) in table.groups() {
             if let Some(doc) = group(table, &name) {
                 legacy.group.insert(name.clone(), doc);

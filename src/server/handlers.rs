@@ -94,8 +94,9 @@ async fn dispatch(state: &AppState, request: Request) -> ApiResult<Response> {
         }
         ApiPath::OpenApiIndex => Ok(raw_json(OpenApiV3::for_plane(&scoped.plane).index_json().to_vec())),
         ApiPath::OpenApiDocument { gv_path } => {
-            let (_, doc) =
-                OpenApiV3::for_plane(&scoped.plane).document(&gv_path).ok_or_else(|| ApiError::no_route(request.uri().path()))?;
+            let (_, doc) = OpenApiV3::for_plane(&scoped.plane)
+                .document(&gv_path)
+                .ok_or_else(|| ApiError::no_route(request.uri().path()))?;
             Ok(raw_json(doc.to_vec()))
         }
         ApiPath::OpenApiV2 => Err(ApiError::no_route("/openapi/v2 is not served; use /openapi/v3")),

@@ -79,7 +79,9 @@ pub struct Registry {
 impl Registry {
     pub fn new(backend: Arc<dyn Backend>, auto_create_planes: bool) -> Self {
         let namespaces = KindTable::builtin()
-            .lookup("", "v1", "namespaces").expect("invariant: namespaces is a built-in type").clone();
+            .lookup("", "v1", "namespaces")
+            .expect("invariant: namespaces is a built-in type")
+            .clone();
         Registry {
             backend,
             namespaces,

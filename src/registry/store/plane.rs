@@ -106,7 +106,9 @@ impl Registry {
             Ok(_) => Ok(true),
             // The plane appeared meanwhile, or a ControlPlane with its name did: retry the
             // plain creation, which tells the two apart.
-            Err(crate::storage::Error::KeyExists { .. }) if adopt => Box::pin(self.create_plane_inner(plane, false)).await,
+            Err(crate::storage::Error::KeyExists { .. }) if adopt => {
+                Box::pin(self.create_plane_inner(plane, false)).await
+            }
             Err(crate::storage::Error::KeyExists { .. }) => Ok(false),
             Err(err) => Err(from_storage(err, namespaces, plane.as_str())),
         }

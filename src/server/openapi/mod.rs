@@ -52,8 +52,7 @@ impl OpenApiV3 {
 
     /// The documents `plane` serves: the built-ins, plus the management API on the root plane.
     pub fn for_plane(plane: &PlaneName) -> &'static OpenApiV3 {
-        static MANAGEMENT: LazyLock<OpenApiV3> =
-            LazyLock::new(|| OpenApiV3::from_types(KindTable::management().all()));
+        static MANAGEMENT: LazyLock<OpenApiV3> = LazyLock::new(|| OpenApiV3::from_types(KindTable::management().all()));
         if plane.is_root() { &MANAGEMENT } else { Self::builtin() }
     }
 
