@@ -34,8 +34,12 @@ Register-ArgumentCompleter -Native -CommandName 'kplane' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('up', 'up', [CompletionResultType]::ParameterValue, 'Create or reuse the management plane and write its kubeconfig context')
             [CompletionResult]::new('down', 'down', [CompletionResultType]::ParameterValue, 'Stop the management plane, remove its data and the contexts kplane wrote')
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create a virtual control plane')
+            [CompletionResult]::new('cc', 'cc', [CompletionResultType]::ParameterValue, 'Create a virtual control plane (short for `create cluster`)')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete a virtual control plane')
+            [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'List the management plane and the virtual control planes')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'View settings, save the provider, or switch kubeconfig contexts')
-            [CompletionResult]::new('get-credentials', 'get-credentials', [CompletionResultType]::ParameterValue, 'Write the kubeconfig context of the management plane')
+            [CompletionResult]::new('get-credentials', 'get-credentials', [CompletionResultType]::ParameterValue, 'Write the kubeconfig context of a virtual control plane or of the management plane')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check what the active provider needs and say how to fix each problem')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the shared Kubernetes API server that hosts every control plane, in the foreground')
             [CompletionResult]::new('version', 'version', [CompletionResultType]::ParameterValue, 'Print the client version, and the server''s when one is reachable')
@@ -76,6 +80,173 @@ Register-ArgumentCompleter -Native -CommandName 'kplane' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'kplane;create' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The kplane config file (default: $XDG_CONFIG_HOME/kplane/config.yaml)')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'The kubeconfig to read and write (default: $KUBECONFIG, then ~/.kube/config)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only requested data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only requested data and errors')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never use colours (NO_COLOR in the environment does the same)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more (-v: debug, -vv: trace); logs go to stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more (-v: debug, -vv: trace); logs go to stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('cluster', 'cluster', [CompletionResultType]::ParameterValue, 'Create a virtual control plane, wait until it is ready and write its context')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'kplane;create;cluster' {
+            [CompletionResult]::new('--class', '--class', [CompletionResultType]::ParameterName, 'The ControlPlaneClass')
+            [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'The URL users reach the plane at (default: the management plane''s own address)')
+            [CompletionResult]::new('--get-credentials', '--get-credentials', [CompletionResultType]::ParameterName, 'Wait until it is ready and write its kubeconfig context')
+            [CompletionResult]::new('--set-current', '--set-current', [CompletionResultType]::ParameterName, 'Make its context the current one')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait for it to become ready (e.g. 90s, 5m)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The kplane config file (default: $XDG_CONFIG_HOME/kplane/config.yaml)')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'The kubeconfig to read and write (default: $KUBECONFIG, then ~/.kube/config)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only requested data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only requested data and errors')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never use colours (NO_COLOR in the environment does the same)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more (-v: debug, -vv: trace); logs go to stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more (-v: debug, -vv: trace); logs go to stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'kplane;create;help' {
+            [CompletionResult]::new('cluster', 'cluster', [CompletionResultType]::ParameterValue, 'Create a virtual control plane, wait until it is ready and write its context')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'kplane;create;help;cluster' {
+            break
+        }
+        'kplane;create;help;help' {
+            break
+        }
+        'kplane;cc' {
+            [CompletionResult]::new('--class', '--class', [CompletionResultType]::ParameterName, 'The ControlPlaneClass')
+            [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'The URL users reach the plane at (default: the management plane''s own address)')
+            [CompletionResult]::new('--get-credentials', '--get-credentials', [CompletionResultType]::ParameterName, 'Wait until it is ready and write its kubeconfig context')
+            [CompletionResult]::new('--set-current', '--set-current', [CompletionResultType]::ParameterName, 'Make its context the current one')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait for it to become ready (e.g. 90s, 5m)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The kplane config file (default: $XDG_CONFIG_HOME/kplane/config.yaml)')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'The kubeconfig to read and write (default: $KUBECONFIG, then ~/.kube/config)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only requested data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only requested data and errors')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never use colours (NO_COLOR in the environment does the same)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more (-v: debug, -vv: trace); logs go to stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more (-v: debug, -vv: trace); logs go to stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'kplane;delete' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The kplane config file (default: $XDG_CONFIG_HOME/kplane/config.yaml)')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'The kubeconfig to read and write (default: $KUBECONFIG, then ~/.kube/config)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only requested data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only requested data and errors')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never use colours (NO_COLOR in the environment does the same)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more (-v: debug, -vv: trace); logs go to stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more (-v: debug, -vv: trace); logs go to stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('cluster', 'cluster', [CompletionResultType]::ParameterValue, 'Delete a virtual control plane and all its data, and remove its context')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'kplane;delete;cluster' {
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait until it is gone')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The kplane config file (default: $XDG_CONFIG_HOME/kplane/config.yaml)')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'The kubeconfig to read and write (default: $KUBECONFIG, then ~/.kube/config)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only requested data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only requested data and errors')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never use colours (NO_COLOR in the environment does the same)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more (-v: debug, -vv: trace); logs go to stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more (-v: debug, -vv: trace); logs go to stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'kplane;delete;help' {
+            [CompletionResult]::new('cluster', 'cluster', [CompletionResultType]::ParameterValue, 'Delete a virtual control plane and all its data, and remove its context')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'kplane;delete;help;cluster' {
+            break
+        }
+        'kplane;delete;help;help' {
+            break
+        }
+        'kplane;get' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The kplane config file (default: $XDG_CONFIG_HOME/kplane/config.yaml)')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'The kubeconfig to read and write (default: $KUBECONFIG, then ~/.kube/config)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only requested data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only requested data and errors')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never use colours (NO_COLOR in the environment does the same)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more (-v: debug, -vv: trace); logs go to stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more (-v: debug, -vv: trace); logs go to stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('clusters', 'clusters', [CompletionResultType]::ParameterValue, 'List the management plane and every virtual control plane')
+            [CompletionResult]::new('cluster', 'cluster', [CompletionResultType]::ParameterValue, 'List the management plane and every virtual control plane')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'kplane;get;clusters' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: wide, json, yaml or name (default: a table)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: wide, json, yaml or name (default: a table)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The kplane config file (default: $XDG_CONFIG_HOME/kplane/config.yaml)')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'The kubeconfig to read and write (default: $KUBECONFIG, then ~/.kube/config)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only requested data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only requested data and errors')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never use colours (NO_COLOR in the environment does the same)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more (-v: debug, -vv: trace); logs go to stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more (-v: debug, -vv: trace); logs go to stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'kplane;get;cluster' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: wide, json, yaml or name (default: a table)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: wide, json, yaml or name (default: a table)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The kplane config file (default: $XDG_CONFIG_HOME/kplane/config.yaml)')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'The kubeconfig to read and write (default: $KUBECONFIG, then ~/.kube/config)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only requested data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only requested data and errors')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never use colours (NO_COLOR in the environment does the same)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more (-v: debug, -vv: trace); logs go to stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more (-v: debug, -vv: trace); logs go to stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'kplane;get;help' {
+            [CompletionResult]::new('clusters', 'clusters', [CompletionResultType]::ParameterValue, 'List the management plane and every virtual control plane')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'kplane;get;help;clusters' {
+            break
+        }
+        'kplane;get;help;help' {
             break
         }
         'kplane;config' {
@@ -161,6 +332,7 @@ Register-ArgumentCompleter -Native -CommandName 'kplane' -ScriptBlock {
             [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Where the management plane runs: embedded (default), kind or k3s')
             [CompletionResult]::new('--cluster-name', '--cluster-name', [CompletionResultType]::ParameterName, 'The management plane''s name')
             [CompletionResult]::new('--set-current', '--set-current', [CompletionResultType]::ParameterName, 'Make the context the current one')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait for a virtual control plane to become ready')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The kplane config file (default: $XDG_CONFIG_HOME/kplane/config.yaml)')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'The kubeconfig to read and write (default: $KUBECONFIG, then ~/.kube/config)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only requested data and errors')
@@ -240,8 +412,12 @@ Register-ArgumentCompleter -Native -CommandName 'kplane' -ScriptBlock {
         'kplane;help' {
             [CompletionResult]::new('up', 'up', [CompletionResultType]::ParameterValue, 'Create or reuse the management plane and write its kubeconfig context')
             [CompletionResult]::new('down', 'down', [CompletionResultType]::ParameterValue, 'Stop the management plane, remove its data and the contexts kplane wrote')
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create a virtual control plane')
+            [CompletionResult]::new('cc', 'cc', [CompletionResultType]::ParameterValue, 'Create a virtual control plane (short for `create cluster`)')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete a virtual control plane')
+            [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'List the management plane and the virtual control planes')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'View settings, save the provider, or switch kubeconfig contexts')
-            [CompletionResult]::new('get-credentials', 'get-credentials', [CompletionResultType]::ParameterValue, 'Write the kubeconfig context of the management plane')
+            [CompletionResult]::new('get-credentials', 'get-credentials', [CompletionResultType]::ParameterValue, 'Write the kubeconfig context of a virtual control plane or of the management plane')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check what the active provider needs and say how to fix each problem')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the shared Kubernetes API server that hosts every control plane, in the foreground')
             [CompletionResult]::new('version', 'version', [CompletionResultType]::ParameterValue, 'Print the client version, and the server''s when one is reachable')
@@ -253,6 +429,30 @@ Register-ArgumentCompleter -Native -CommandName 'kplane' -ScriptBlock {
             break
         }
         'kplane;help;down' {
+            break
+        }
+        'kplane;help;create' {
+            [CompletionResult]::new('cluster', 'cluster', [CompletionResultType]::ParameterValue, 'Create a virtual control plane, wait until it is ready and write its context')
+            break
+        }
+        'kplane;help;create;cluster' {
+            break
+        }
+        'kplane;help;cc' {
+            break
+        }
+        'kplane;help;delete' {
+            [CompletionResult]::new('cluster', 'cluster', [CompletionResultType]::ParameterValue, 'Delete a virtual control plane and all its data, and remove its context')
+            break
+        }
+        'kplane;help;delete;cluster' {
+            break
+        }
+        'kplane;help;get' {
+            [CompletionResult]::new('clusters', 'clusters', [CompletionResultType]::ParameterValue, 'List the management plane and every virtual control plane')
+            break
+        }
+        'kplane;help;get;clusters' {
             break
         }
         'kplane;help;config' {

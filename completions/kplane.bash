@@ -16,17 +16,29 @@ _kplane() {
             ",$1")
                 cmd="kplane"
                 ;;
+            kplane,cc)
+                cmd="kplane__subcmd__cc"
+                ;;
             kplane,completion)
                 cmd="kplane__subcmd__completion"
                 ;;
             kplane,config)
                 cmd="kplane__subcmd__config"
                 ;;
+            kplane,create)
+                cmd="kplane__subcmd__create"
+                ;;
+            kplane,delete)
+                cmd="kplane__subcmd__delete"
+                ;;
             kplane,doctor)
                 cmd="kplane__subcmd__doctor"
                 ;;
             kplane,down)
                 cmd="kplane__subcmd__down"
+                ;;
+            kplane,get)
+                cmd="kplane__subcmd__get"
                 ;;
             kplane,get-credentials)
                 cmd="kplane__subcmd__get__subcmd__credentials"
@@ -67,17 +79,68 @@ _kplane() {
             kplane__subcmd__config__subcmd__help,view)
                 cmd="kplane__subcmd__config__subcmd__help__subcmd__view"
                 ;;
+            kplane__subcmd__create,cluster)
+                cmd="kplane__subcmd__create__subcmd__cluster"
+                ;;
+            kplane__subcmd__create,help)
+                cmd="kplane__subcmd__create__subcmd__help"
+                ;;
+            kplane__subcmd__create__subcmd__help,cluster)
+                cmd="kplane__subcmd__create__subcmd__help__subcmd__cluster"
+                ;;
+            kplane__subcmd__create__subcmd__help,help)
+                cmd="kplane__subcmd__create__subcmd__help__subcmd__help"
+                ;;
+            kplane__subcmd__delete,cluster)
+                cmd="kplane__subcmd__delete__subcmd__cluster"
+                ;;
+            kplane__subcmd__delete,help)
+                cmd="kplane__subcmd__delete__subcmd__help"
+                ;;
+            kplane__subcmd__delete__subcmd__help,cluster)
+                cmd="kplane__subcmd__delete__subcmd__help__subcmd__cluster"
+                ;;
+            kplane__subcmd__delete__subcmd__help,help)
+                cmd="kplane__subcmd__delete__subcmd__help__subcmd__help"
+                ;;
+            kplane__subcmd__get,cluster)
+                cmd="kplane__subcmd__get__subcmd__clusters"
+                ;;
+            kplane__subcmd__get,clusters)
+                cmd="kplane__subcmd__get__subcmd__clusters"
+                ;;
+            kplane__subcmd__get,help)
+                cmd="kplane__subcmd__get__subcmd__help"
+                ;;
+            kplane__subcmd__get__subcmd__help,clusters)
+                cmd="kplane__subcmd__get__subcmd__help__subcmd__clusters"
+                ;;
+            kplane__subcmd__get__subcmd__help,help)
+                cmd="kplane__subcmd__get__subcmd__help__subcmd__help"
+                ;;
+            kplane__subcmd__help,cc)
+                cmd="kplane__subcmd__help__subcmd__cc"
+                ;;
             kplane__subcmd__help,completion)
                 cmd="kplane__subcmd__help__subcmd__completion"
                 ;;
             kplane__subcmd__help,config)
                 cmd="kplane__subcmd__help__subcmd__config"
                 ;;
+            kplane__subcmd__help,create)
+                cmd="kplane__subcmd__help__subcmd__create"
+                ;;
+            kplane__subcmd__help,delete)
+                cmd="kplane__subcmd__help__subcmd__delete"
+                ;;
             kplane__subcmd__help,doctor)
                 cmd="kplane__subcmd__help__subcmd__doctor"
                 ;;
             kplane__subcmd__help,down)
                 cmd="kplane__subcmd__help__subcmd__down"
+                ;;
+            kplane__subcmd__help,get)
+                cmd="kplane__subcmd__help__subcmd__get"
                 ;;
             kplane__subcmd__help,get-credentials)
                 cmd="kplane__subcmd__help__subcmd__get__subcmd__credentials"
@@ -103,6 +166,15 @@ _kplane() {
             kplane__subcmd__help__subcmd__config,view)
                 cmd="kplane__subcmd__help__subcmd__config__subcmd__view"
                 ;;
+            kplane__subcmd__help__subcmd__create,cluster)
+                cmd="kplane__subcmd__help__subcmd__create__subcmd__cluster"
+                ;;
+            kplane__subcmd__help__subcmd__delete,cluster)
+                cmd="kplane__subcmd__help__subcmd__delete__subcmd__cluster"
+                ;;
+            kplane__subcmd__help__subcmd__get,clusters)
+                cmd="kplane__subcmd__help__subcmd__get__subcmd__clusters"
+                ;;
             *)
                 ;;
         esac
@@ -110,12 +182,54 @@ _kplane() {
 
     case "${cmd}" in
         kplane)
-            opts="-q -v -h -V --config --kubeconfig --quiet --no-color --verbose --help --version up down config get-credentials doctor serve version completion help"
+            opts="-q -v -h -V --config --kubeconfig --quiet --no-color --verbose --help --version up down create cc delete get config get-credentials doctor serve version completion help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kplane__subcmd__cc)
+            opts="-q -v -h -V --class --endpoint --get-credentials --set-current --timeout --config --kubeconfig --quiet --no-color --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --class)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --get-credentials)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --set-current)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -311,6 +425,202 @@ _kplane() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        kplane__subcmd__create)
+            opts="-q -v -h -V --config --kubeconfig --quiet --no-color --verbose --help --version cluster help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kplane__subcmd__create__subcmd__cluster)
+            opts="-q -v -h -V --class --endpoint --get-credentials --set-current --timeout --config --kubeconfig --quiet --no-color --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --class)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --get-credentials)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --set-current)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kplane__subcmd__create__subcmd__help)
+            opts="cluster help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kplane__subcmd__create__subcmd__help__subcmd__cluster)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kplane__subcmd__create__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kplane__subcmd__delete)
+            opts="-q -v -h -V --config --kubeconfig --quiet --no-color --verbose --help --version cluster help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kplane__subcmd__delete__subcmd__cluster)
+            opts="-q -v -h -V --timeout --config --kubeconfig --quiet --no-color --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kplane__subcmd__delete__subcmd__help)
+            opts="cluster help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kplane__subcmd__delete__subcmd__help__subcmd__cluster)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kplane__subcmd__delete__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         kplane__subcmd__doctor)
             opts="-q -v -h -V --provider --config --kubeconfig --quiet --no-color --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -367,8 +677,30 @@ _kplane() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        kplane__subcmd__get)
+            opts="-q -v -h -V --config --kubeconfig --quiet --no-color --verbose --help --version clusters cluster help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         kplane__subcmd__get__subcmd__credentials)
-            opts="-q -v -h -V --provider --cluster-name --set-current --config --kubeconfig --quiet --no-color --verbose --help --version"
+            opts="-q -v -h -V --provider --cluster-name --set-current --timeout --config --kubeconfig --quiet --no-color --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -386,6 +718,10 @@ _kplane() {
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
                     ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -401,9 +737,95 @@ _kplane() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        kplane__subcmd__get__subcmd__clusters)
+            opts="-o -q -v -h -V --output --config --kubeconfig --quiet --no-color --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -W "wide json yaml name" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "wide json yaml name" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kplane__subcmd__get__subcmd__help)
+            opts="clusters help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kplane__subcmd__get__subcmd__help__subcmd__clusters)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kplane__subcmd__get__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         kplane__subcmd__help)
-            opts="up down config get-credentials doctor serve version completion help"
+            opts="up down create cc delete get config get-credentials doctor serve version completion help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kplane__subcmd__help__subcmd__cc)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -485,6 +907,62 @@ _kplane() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        kplane__subcmd__help__subcmd__create)
+            opts="cluster"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kplane__subcmd__help__subcmd__create__subcmd__cluster)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kplane__subcmd__help__subcmd__delete)
+            opts="cluster"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kplane__subcmd__help__subcmd__delete__subcmd__cluster)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         kplane__subcmd__help__subcmd__doctor)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -513,9 +991,37 @@ _kplane() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        kplane__subcmd__help__subcmd__get)
+            opts="clusters"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         kplane__subcmd__help__subcmd__get__subcmd__credentials)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kplane__subcmd__help__subcmd__get__subcmd__clusters)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -33,8 +33,12 @@ complete -c kplane -n "__fish_kplane_needs_command" -s h -l help -d 'Print help'
 complete -c kplane -n "__fish_kplane_needs_command" -s V -l version -d 'Print version'
 complete -c kplane -n "__fish_kplane_needs_command" -f -a "up" -d 'Create or reuse the management plane and write its kubeconfig context'
 complete -c kplane -n "__fish_kplane_needs_command" -f -a "down" -d 'Stop the management plane, remove its data and the contexts kplane wrote'
+complete -c kplane -n "__fish_kplane_needs_command" -f -a "create" -d 'Create a virtual control plane'
+complete -c kplane -n "__fish_kplane_needs_command" -f -a "cc" -d 'Create a virtual control plane (short for `create cluster`)'
+complete -c kplane -n "__fish_kplane_needs_command" -f -a "delete" -d 'Delete a virtual control plane'
+complete -c kplane -n "__fish_kplane_needs_command" -f -a "get" -d 'List the management plane and the virtual control planes'
 complete -c kplane -n "__fish_kplane_needs_command" -f -a "config" -d 'View settings, save the provider, or switch kubeconfig contexts'
-complete -c kplane -n "__fish_kplane_needs_command" -f -a "get-credentials" -d 'Write the kubeconfig context of the management plane'
+complete -c kplane -n "__fish_kplane_needs_command" -f -a "get-credentials" -d 'Write the kubeconfig context of a virtual control plane or of the management plane'
 complete -c kplane -n "__fish_kplane_needs_command" -f -a "doctor" -d 'Check what the active provider needs and say how to fix each problem'
 complete -c kplane -n "__fish_kplane_needs_command" -f -a "serve" -d 'Run the shared Kubernetes API server that hosts every control plane, in the foreground'
 complete -c kplane -n "__fish_kplane_needs_command" -f -a "version" -d 'Print the client version, and the server\'s when one is reachable'
@@ -62,6 +66,98 @@ complete -c kplane -n "__fish_kplane_using_subcommand down" -l no-color -d 'Neve
 complete -c kplane -n "__fish_kplane_using_subcommand down" -s v -l verbose -d 'Log more (-v: debug, -vv: trace); logs go to stderr'
 complete -c kplane -n "__fish_kplane_using_subcommand down" -s h -l help -d 'Print help'
 complete -c kplane -n "__fish_kplane_using_subcommand down" -s V -l version -d 'Print version'
+complete -c kplane -n "__fish_kplane_using_subcommand create; and not __fish_seen_subcommand_from cluster help" -l config -d 'The kplane config file (default: $XDG_CONFIG_HOME/kplane/config.yaml)' -r -F
+complete -c kplane -n "__fish_kplane_using_subcommand create; and not __fish_seen_subcommand_from cluster help" -l kubeconfig -d 'The kubeconfig to read and write (default: $KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c kplane -n "__fish_kplane_using_subcommand create; and not __fish_seen_subcommand_from cluster help" -s q -l quiet -d 'Print only requested data and errors'
+complete -c kplane -n "__fish_kplane_using_subcommand create; and not __fish_seen_subcommand_from cluster help" -l no-color -d 'Never use colours (NO_COLOR in the environment does the same)'
+complete -c kplane -n "__fish_kplane_using_subcommand create; and not __fish_seen_subcommand_from cluster help" -s v -l verbose -d 'Log more (-v: debug, -vv: trace); logs go to stderr'
+complete -c kplane -n "__fish_kplane_using_subcommand create; and not __fish_seen_subcommand_from cluster help" -s h -l help -d 'Print help'
+complete -c kplane -n "__fish_kplane_using_subcommand create; and not __fish_seen_subcommand_from cluster help" -s V -l version -d 'Print version'
+complete -c kplane -n "__fish_kplane_using_subcommand create; and not __fish_seen_subcommand_from cluster help" -f -a "cluster" -d 'Create a virtual control plane, wait until it is ready and write its context'
+complete -c kplane -n "__fish_kplane_using_subcommand create; and not __fish_seen_subcommand_from cluster help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kplane -n "__fish_kplane_using_subcommand create; and __fish_seen_subcommand_from cluster" -l class -d 'The ControlPlaneClass' -r
+complete -c kplane -n "__fish_kplane_using_subcommand create; and __fish_seen_subcommand_from cluster" -l endpoint -d 'The URL users reach the plane at (default: the management plane\'s own address)' -r
+complete -c kplane -n "__fish_kplane_using_subcommand create; and __fish_seen_subcommand_from cluster" -l get-credentials -d 'Wait until it is ready and write its kubeconfig context' -r -f -a "true\t''
+false\t''"
+complete -c kplane -n "__fish_kplane_using_subcommand create; and __fish_seen_subcommand_from cluster" -l set-current -d 'Make its context the current one' -r -f -a "true\t''
+false\t''"
+complete -c kplane -n "__fish_kplane_using_subcommand create; and __fish_seen_subcommand_from cluster" -l timeout -d 'How long to wait for it to become ready (e.g. 90s, 5m)' -r
+complete -c kplane -n "__fish_kplane_using_subcommand create; and __fish_seen_subcommand_from cluster" -l config -d 'The kplane config file (default: $XDG_CONFIG_HOME/kplane/config.yaml)' -r -F
+complete -c kplane -n "__fish_kplane_using_subcommand create; and __fish_seen_subcommand_from cluster" -l kubeconfig -d 'The kubeconfig to read and write (default: $KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c kplane -n "__fish_kplane_using_subcommand create; and __fish_seen_subcommand_from cluster" -s q -l quiet -d 'Print only requested data and errors'
+complete -c kplane -n "__fish_kplane_using_subcommand create; and __fish_seen_subcommand_from cluster" -l no-color -d 'Never use colours (NO_COLOR in the environment does the same)'
+complete -c kplane -n "__fish_kplane_using_subcommand create; and __fish_seen_subcommand_from cluster" -s v -l verbose -d 'Log more (-v: debug, -vv: trace); logs go to stderr'
+complete -c kplane -n "__fish_kplane_using_subcommand create; and __fish_seen_subcommand_from cluster" -s h -l help -d 'Print help'
+complete -c kplane -n "__fish_kplane_using_subcommand create; and __fish_seen_subcommand_from cluster" -s V -l version -d 'Print version'
+complete -c kplane -n "__fish_kplane_using_subcommand create; and __fish_seen_subcommand_from help" -f -a "cluster" -d 'Create a virtual control plane, wait until it is ready and write its context'
+complete -c kplane -n "__fish_kplane_using_subcommand create; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kplane -n "__fish_kplane_using_subcommand cc" -l class -d 'The ControlPlaneClass' -r
+complete -c kplane -n "__fish_kplane_using_subcommand cc" -l endpoint -d 'The URL users reach the plane at (default: the management plane\'s own address)' -r
+complete -c kplane -n "__fish_kplane_using_subcommand cc" -l get-credentials -d 'Wait until it is ready and write its kubeconfig context' -r -f -a "true\t''
+false\t''"
+complete -c kplane -n "__fish_kplane_using_subcommand cc" -l set-current -d 'Make its context the current one' -r -f -a "true\t''
+false\t''"
+complete -c kplane -n "__fish_kplane_using_subcommand cc" -l timeout -d 'How long to wait for it to become ready (e.g. 90s, 5m)' -r
+complete -c kplane -n "__fish_kplane_using_subcommand cc" -l config -d 'The kplane config file (default: $XDG_CONFIG_HOME/kplane/config.yaml)' -r -F
+complete -c kplane -n "__fish_kplane_using_subcommand cc" -l kubeconfig -d 'The kubeconfig to read and write (default: $KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c kplane -n "__fish_kplane_using_subcommand cc" -s q -l quiet -d 'Print only requested data and errors'
+complete -c kplane -n "__fish_kplane_using_subcommand cc" -l no-color -d 'Never use colours (NO_COLOR in the environment does the same)'
+complete -c kplane -n "__fish_kplane_using_subcommand cc" -s v -l verbose -d 'Log more (-v: debug, -vv: trace); logs go to stderr'
+complete -c kplane -n "__fish_kplane_using_subcommand cc" -s h -l help -d 'Print help'
+complete -c kplane -n "__fish_kplane_using_subcommand cc" -s V -l version -d 'Print version'
+complete -c kplane -n "__fish_kplane_using_subcommand delete; and not __fish_seen_subcommand_from cluster help" -l config -d 'The kplane config file (default: $XDG_CONFIG_HOME/kplane/config.yaml)' -r -F
+complete -c kplane -n "__fish_kplane_using_subcommand delete; and not __fish_seen_subcommand_from cluster help" -l kubeconfig -d 'The kubeconfig to read and write (default: $KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c kplane -n "__fish_kplane_using_subcommand delete; and not __fish_seen_subcommand_from cluster help" -s q -l quiet -d 'Print only requested data and errors'
+complete -c kplane -n "__fish_kplane_using_subcommand delete; and not __fish_seen_subcommand_from cluster help" -l no-color -d 'Never use colours (NO_COLOR in the environment does the same)'
+complete -c kplane -n "__fish_kplane_using_subcommand delete; and not __fish_seen_subcommand_from cluster help" -s v -l verbose -d 'Log more (-v: debug, -vv: trace); logs go to stderr'
+complete -c kplane -n "__fish_kplane_using_subcommand delete; and not __fish_seen_subcommand_from cluster help" -s h -l help -d 'Print help'
+complete -c kplane -n "__fish_kplane_using_subcommand delete; and not __fish_seen_subcommand_from cluster help" -s V -l version -d 'Print version'
+complete -c kplane -n "__fish_kplane_using_subcommand delete; and not __fish_seen_subcommand_from cluster help" -f -a "cluster" -d 'Delete a virtual control plane and all its data, and remove its context'
+complete -c kplane -n "__fish_kplane_using_subcommand delete; and not __fish_seen_subcommand_from cluster help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kplane -n "__fish_kplane_using_subcommand delete; and __fish_seen_subcommand_from cluster" -l timeout -d 'How long to wait until it is gone' -r
+complete -c kplane -n "__fish_kplane_using_subcommand delete; and __fish_seen_subcommand_from cluster" -l config -d 'The kplane config file (default: $XDG_CONFIG_HOME/kplane/config.yaml)' -r -F
+complete -c kplane -n "__fish_kplane_using_subcommand delete; and __fish_seen_subcommand_from cluster" -l kubeconfig -d 'The kubeconfig to read and write (default: $KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c kplane -n "__fish_kplane_using_subcommand delete; and __fish_seen_subcommand_from cluster" -s q -l quiet -d 'Print only requested data and errors'
+complete -c kplane -n "__fish_kplane_using_subcommand delete; and __fish_seen_subcommand_from cluster" -l no-color -d 'Never use colours (NO_COLOR in the environment does the same)'
+complete -c kplane -n "__fish_kplane_using_subcommand delete; and __fish_seen_subcommand_from cluster" -s v -l verbose -d 'Log more (-v: debug, -vv: trace); logs go to stderr'
+complete -c kplane -n "__fish_kplane_using_subcommand delete; and __fish_seen_subcommand_from cluster" -s h -l help -d 'Print help'
+complete -c kplane -n "__fish_kplane_using_subcommand delete; and __fish_seen_subcommand_from cluster" -s V -l version -d 'Print version'
+complete -c kplane -n "__fish_kplane_using_subcommand delete; and __fish_seen_subcommand_from help" -f -a "cluster" -d 'Delete a virtual control plane and all its data, and remove its context'
+complete -c kplane -n "__fish_kplane_using_subcommand delete; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kplane -n "__fish_kplane_using_subcommand get; and not __fish_seen_subcommand_from clusters cluster help" -l config -d 'The kplane config file (default: $XDG_CONFIG_HOME/kplane/config.yaml)' -r -F
+complete -c kplane -n "__fish_kplane_using_subcommand get; and not __fish_seen_subcommand_from clusters cluster help" -l kubeconfig -d 'The kubeconfig to read and write (default: $KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c kplane -n "__fish_kplane_using_subcommand get; and not __fish_seen_subcommand_from clusters cluster help" -s q -l quiet -d 'Print only requested data and errors'
+complete -c kplane -n "__fish_kplane_using_subcommand get; and not __fish_seen_subcommand_from clusters cluster help" -l no-color -d 'Never use colours (NO_COLOR in the environment does the same)'
+complete -c kplane -n "__fish_kplane_using_subcommand get; and not __fish_seen_subcommand_from clusters cluster help" -s v -l verbose -d 'Log more (-v: debug, -vv: trace); logs go to stderr'
+complete -c kplane -n "__fish_kplane_using_subcommand get; and not __fish_seen_subcommand_from clusters cluster help" -s h -l help -d 'Print help'
+complete -c kplane -n "__fish_kplane_using_subcommand get; and not __fish_seen_subcommand_from clusters cluster help" -s V -l version -d 'Print version'
+complete -c kplane -n "__fish_kplane_using_subcommand get; and not __fish_seen_subcommand_from clusters cluster help" -f -a "clusters" -d 'List the management plane and every virtual control plane'
+complete -c kplane -n "__fish_kplane_using_subcommand get; and not __fish_seen_subcommand_from clusters cluster help" -f -a "cluster" -d 'List the management plane and every virtual control plane'
+complete -c kplane -n "__fish_kplane_using_subcommand get; and not __fish_seen_subcommand_from clusters cluster help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kplane -n "__fish_kplane_using_subcommand get; and __fish_seen_subcommand_from clusters" -s o -l output -d 'Output format: wide, json, yaml or name (default: a table)' -r -f -a "wide\t''
+json\t''
+yaml\t''
+name\t''"
+complete -c kplane -n "__fish_kplane_using_subcommand get; and __fish_seen_subcommand_from clusters" -l config -d 'The kplane config file (default: $XDG_CONFIG_HOME/kplane/config.yaml)' -r -F
+complete -c kplane -n "__fish_kplane_using_subcommand get; and __fish_seen_subcommand_from clusters" -l kubeconfig -d 'The kubeconfig to read and write (default: $KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c kplane -n "__fish_kplane_using_subcommand get; and __fish_seen_subcommand_from clusters" -s q -l quiet -d 'Print only requested data and errors'
+complete -c kplane -n "__fish_kplane_using_subcommand get; and __fish_seen_subcommand_from clusters" -l no-color -d 'Never use colours (NO_COLOR in the environment does the same)'
+complete -c kplane -n "__fish_kplane_using_subcommand get; and __fish_seen_subcommand_from clusters" -s v -l verbose -d 'Log more (-v: debug, -vv: trace); logs go to stderr'
+complete -c kplane -n "__fish_kplane_using_subcommand get; and __fish_seen_subcommand_from clusters" -s h -l help -d 'Print help'
+complete -c kplane -n "__fish_kplane_using_subcommand get; and __fish_seen_subcommand_from clusters" -s V -l version -d 'Print version'
+complete -c kplane -n "__fish_kplane_using_subcommand get; and __fish_seen_subcommand_from cluster" -s o -l output -d 'Output format: wide, json, yaml or name (default: a table)' -r -f -a "wide\t''
+json\t''
+yaml\t''
+name\t''"
+complete -c kplane -n "__fish_kplane_using_subcommand get; and __fish_seen_subcommand_from cluster" -l config -d 'The kplane config file (default: $XDG_CONFIG_HOME/kplane/config.yaml)' -r -F
+complete -c kplane -n "__fish_kplane_using_subcommand get; and __fish_seen_subcommand_from cluster" -l kubeconfig -d 'The kubeconfig to read and write (default: $KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c kplane -n "__fish_kplane_using_subcommand get; and __fish_seen_subcommand_from cluster" -s q -l quiet -d 'Print only requested data and errors'
+complete -c kplane -n "__fish_kplane_using_subcommand get; and __fish_seen_subcommand_from cluster" -l no-color -d 'Never use colours (NO_COLOR in the environment does the same)'
+complete -c kplane -n "__fish_kplane_using_subcommand get; and __fish_seen_subcommand_from cluster" -s v -l verbose -d 'Log more (-v: debug, -vv: trace); logs go to stderr'
+complete -c kplane -n "__fish_kplane_using_subcommand get; and __fish_seen_subcommand_from cluster" -s h -l help -d 'Print help'
+complete -c kplane -n "__fish_kplane_using_subcommand get; and __fish_seen_subcommand_from cluster" -s V -l version -d 'Print version'
+complete -c kplane -n "__fish_kplane_using_subcommand get; and __fish_seen_subcommand_from help" -f -a "clusters" -d 'List the management plane and every virtual control plane'
+complete -c kplane -n "__fish_kplane_using_subcommand get; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kplane -n "__fish_kplane_using_subcommand config; and not __fish_seen_subcommand_from view set-provider use-context help" -l config -d 'The kplane config file (default: $XDG_CONFIG_HOME/kplane/config.yaml)' -r -F
 complete -c kplane -n "__fish_kplane_using_subcommand config; and not __fish_seen_subcommand_from view set-provider use-context help" -l kubeconfig -d 'The kubeconfig to read and write (default: $KUBECONFIG, then ~/.kube/config)' -r -F
 complete -c kplane -n "__fish_kplane_using_subcommand config; and not __fish_seen_subcommand_from view set-provider use-context help" -s q -l quiet -d 'Print only requested data and errors'
@@ -102,6 +198,7 @@ complete -c kplane -n "__fish_kplane_using_subcommand get-credentials" -l provid
 complete -c kplane -n "__fish_kplane_using_subcommand get-credentials" -l cluster-name -d 'The management plane\'s name' -r
 complete -c kplane -n "__fish_kplane_using_subcommand get-credentials" -l set-current -d 'Make the context the current one' -r -f -a "true\t''
 false\t''"
+complete -c kplane -n "__fish_kplane_using_subcommand get-credentials" -l timeout -d 'How long to wait for a virtual control plane to become ready' -r
 complete -c kplane -n "__fish_kplane_using_subcommand get-credentials" -l config -d 'The kplane config file (default: $XDG_CONFIG_HOME/kplane/config.yaml)' -r -F
 complete -c kplane -n "__fish_kplane_using_subcommand get-credentials" -l kubeconfig -d 'The kubeconfig to read and write (default: $KUBECONFIG, then ~/.kube/config)' -r -F
 complete -c kplane -n "__fish_kplane_using_subcommand get-credentials" -s q -l quiet -d 'Print only requested data and errors'
@@ -144,15 +241,22 @@ complete -c kplane -n "__fish_kplane_using_subcommand completion" -l no-color -d
 complete -c kplane -n "__fish_kplane_using_subcommand completion" -s v -l verbose -d 'Log more (-v: debug, -vv: trace); logs go to stderr'
 complete -c kplane -n "__fish_kplane_using_subcommand completion" -s h -l help -d 'Print help'
 complete -c kplane -n "__fish_kplane_using_subcommand completion" -s V -l version -d 'Print version'
-complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down config get-credentials doctor serve version completion help" -f -a "up" -d 'Create or reuse the management plane and write its kubeconfig context'
-complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down config get-credentials doctor serve version completion help" -f -a "down" -d 'Stop the management plane, remove its data and the contexts kplane wrote'
-complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down config get-credentials doctor serve version completion help" -f -a "config" -d 'View settings, save the provider, or switch kubeconfig contexts'
-complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down config get-credentials doctor serve version completion help" -f -a "get-credentials" -d 'Write the kubeconfig context of the management plane'
-complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down config get-credentials doctor serve version completion help" -f -a "doctor" -d 'Check what the active provider needs and say how to fix each problem'
-complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down config get-credentials doctor serve version completion help" -f -a "serve" -d 'Run the shared Kubernetes API server that hosts every control plane, in the foreground'
-complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down config get-credentials doctor serve version completion help" -f -a "version" -d 'Print the client version, and the server\'s when one is reachable'
-complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down config get-credentials doctor serve version completion help" -f -a "completion" -d 'Print a shell completion script (bash, zsh, fish, powershell)'
-complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down config get-credentials doctor serve version completion help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down create cc delete get config get-credentials doctor serve version completion help" -f -a "up" -d 'Create or reuse the management plane and write its kubeconfig context'
+complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down create cc delete get config get-credentials doctor serve version completion help" -f -a "down" -d 'Stop the management plane, remove its data and the contexts kplane wrote'
+complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down create cc delete get config get-credentials doctor serve version completion help" -f -a "create" -d 'Create a virtual control plane'
+complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down create cc delete get config get-credentials doctor serve version completion help" -f -a "cc" -d 'Create a virtual control plane (short for `create cluster`)'
+complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down create cc delete get config get-credentials doctor serve version completion help" -f -a "delete" -d 'Delete a virtual control plane'
+complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down create cc delete get config get-credentials doctor serve version completion help" -f -a "get" -d 'List the management plane and the virtual control planes'
+complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down create cc delete get config get-credentials doctor serve version completion help" -f -a "config" -d 'View settings, save the provider, or switch kubeconfig contexts'
+complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down create cc delete get config get-credentials doctor serve version completion help" -f -a "get-credentials" -d 'Write the kubeconfig context of a virtual control plane or of the management plane'
+complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down create cc delete get config get-credentials doctor serve version completion help" -f -a "doctor" -d 'Check what the active provider needs and say how to fix each problem'
+complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down create cc delete get config get-credentials doctor serve version completion help" -f -a "serve" -d 'Run the shared Kubernetes API server that hosts every control plane, in the foreground'
+complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down create cc delete get config get-credentials doctor serve version completion help" -f -a "version" -d 'Print the client version, and the server\'s when one is reachable'
+complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down create cc delete get config get-credentials doctor serve version completion help" -f -a "completion" -d 'Print a shell completion script (bash, zsh, fish, powershell)'
+complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down create cc delete get config get-credentials doctor serve version completion help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kplane -n "__fish_kplane_using_subcommand help; and __fish_seen_subcommand_from create" -f -a "cluster" -d 'Create a virtual control plane, wait until it is ready and write its context'
+complete -c kplane -n "__fish_kplane_using_subcommand help; and __fish_seen_subcommand_from delete" -f -a "cluster" -d 'Delete a virtual control plane and all its data, and remove its context'
+complete -c kplane -n "__fish_kplane_using_subcommand help; and __fish_seen_subcommand_from get" -f -a "clusters" -d 'List the management plane and every virtual control plane'
 complete -c kplane -n "__fish_kplane_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "view" -d 'Print the resolved settings and where each value came from'
 complete -c kplane -n "__fish_kplane_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "set-provider" -d 'Save the provider (embedded, kind, k3s) in the active profile'
 complete -c kplane -n "__fish_kplane_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "use-context" -d 'Switch the kubeconfig\'s current context; the `kplane-` prefix may be left out'

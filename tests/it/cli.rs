@@ -51,7 +51,20 @@ fn help_lists_the_commands_on_stdout() {
     let output = Isolated::new().run(&["--help"]);
     assert!(output.status.success());
     let stdout = text(&output.stdout);
-    for command in ["serve", "version", "completion"] {
+    for command in [
+        "up",
+        "down",
+        "create",
+        "cc",
+        "delete",
+        "get",
+        "get-credentials",
+        "config",
+        "doctor",
+        "serve",
+        "version",
+        "completion",
+    ] {
         assert!(stdout.contains(command), "{command} missing from:\n{stdout}");
     }
     assert_no_ansi(&output);
@@ -165,7 +178,7 @@ fn up_writes_a_verifying_context_reuses_a_healthy_plane_and_down_removes_everyth
     assert_eq!(kubeconfig(&isolated)["users"][0]["user"]["token"], token);
     let unknown = isolated.run(&["get-credentials", "demo"]);
     assert_eq!(unknown.status.code(), Some(1));
-    assert!(text(&unknown.stderr).contains("no management plane named demo"), "{unknown:?}");
+    assert!(text(&unknown.stderr).contains("there is no control plane demo"), "{unknown:?}");
 
     let down = isolated.run(&["down"]);
     assert!(down.status.success(), "{down:?}");
@@ -215,9 +228,11 @@ fn use_context_accepts_names_without_the_kplane_prefix() {
     let switched = isolated.run(&["config", "use-context", "demo"]);
     assert!(switched.status.success(), "{switched:?}");
     assert_eq!(self::kubeconfig(&isolated)["current-context"], "kplane-demo");
+    // Not in the kubeconfig: kplane tries to fetch its credentials, which needs a management plane.
     let missing = isolated.run(&["config", "use-context", "nope"]);
     assert_eq!(missing.status.code(), Some(1));
-    assert!(text(&missing.stderr).contains("kplane-nope"), "{missing:?}");
+    let stderr = text(&missing.stderr);
+    assert!(stderr.contains("\"nope\"") && stderr.contains("kplane up"), "{stderr}");
 }
 
 #[test]
@@ -231,4 +246,97 @@ fn doctor_reports_each_check_and_fails_for_a_missing_provider_tool() {
     let out = text(&kind.stdout);
     assert_eq!(kind.status.code(), Some(1), "{kind:?}");
     assert!(out.contains("✗ provider kind"), "{out}");
+}
+
+/// A kube client for `context` of the isolated kubeconfig: TLS verified against the CA kplane
+/// wrote, the token kplane wrote.
+async fn client_for_context(isolated: &Isolated, context: &str) -> kube::Client {
+    let paths = kplane::kubeconfig::KubeconfigPaths::explicit(isolated.home.path().join("kubeconfig"));
+    kplane::kubeconfig::client(&paths, context).await.expect("client from the written kubeconfig")
+}
+
+#[tokio::test]
+async fn create_get_use_and_delete_a_virtual_control_plane() {
+    let isolated = Isolated::new();
+    let port = free_port();
+    let up = isolated.run(&["up", "--port", &port]);
+    assert!(up.status.success(), "{up:?}");
+
+    let create = isolated.run(&["cc", "demo"]);
+    assert!(create.status.success(), "{create:?}");
+    assert!(create.stdout.is_empty(), "cc prints no data to stdout");
+    assert_no_ansi(&create);
+    let config = kubeconfig(&isolated);
+    assert_eq!(config["current-context"], "kplane-demo");
+    let cluster = config["clusters"].as_array().unwrap().iter().find(|c| c["name"] == "kplane-demo").unwrap();
+    assert_eq!(cluster["cluster"]["server"], format!("https://127.0.0.1:{port}/clusters/demo/control-plane"));
+    assert!(cluster["cluster"].get("insecure-skip-tls-verify").is_none());
+    let user = config["users"].as_array().unwrap().iter().find(|u| u["name"] == "kplane-demo").unwrap();
+    let token = user["user"]["token"].as_str().unwrap();
+    assert!(token.starts_with("kplane.demo."), "a per-plane token, not the admin's: {token}");
+
+    // The written context reaches the plane (TLS verified) and only it.
+    let demo = client_for_context(&isolated, "kplane-demo").await;
+    let namespaces: kube::Api<k8s_openapi::api::core::v1::Namespace> = kube::Api::all(demo);
+    let names: Vec<String> =
+        namespaces.list(&Default::default()).await.unwrap().iter().map(|n| kube::ResourceExt::name_any(n)).collect();
+    assert!(names.contains(&"kube-system".to_string()), "{names:?}");
+
+    let again = isolated.run(&["create", "cluster", "demo"]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(text(&again.stderr).contains("already exists"), "{again:?}");
+
+    let table = isolated.run(&["get", "clusters"]);
+    assert!(table.status.success(), "{table:?}");
+    let out = text(&table.stdout);
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(lines[0].split_whitespace().eq(["CURRENT", "NAME", "TYPE", "READY", "ENDPOINT", "AGE"]), "{out}");
+    assert!(lines.iter().any(|l| l.starts_with('*') && l.contains(" demo ") && l.contains("True")), "{out}");
+    assert!(lines.iter().any(|l| l.contains("kplane-management") && l.contains("management")), "{out}");
+    let json = isolated.run(&["get", "clusters", "-o", "json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let items = doc["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2, "{doc}");
+    assert_eq!((items[1]["name"].as_str(), items[1]["ready"].as_bool()), (Some("demo"), Some(true)));
+    assert_eq!(text(&isolated.run(&["get", "clusters", "-o", "name"]).stdout), "kplane-management\ndemo\n");
+
+    // use-context back and forth; a missing context is fetched instead of failing.
+    assert!(isolated.run(&["config", "use-context", "kplane@kplane-management"]).status.success());
+    assert_eq!(kubeconfig(&isolated)["current-context"], "kplane@kplane-management");
+    let removed = isolated.run(&["config", "use-context", "demo"]);
+    assert!(removed.status.success(), "{removed:?}");
+    assert_eq!(kubeconfig(&isolated)["current-context"], "kplane-demo");
+    kplane::kubeconfig::remove_entries(
+        &kplane::kubeconfig::KubeconfigPaths::explicit(isolated.home.path().join("kubeconfig")),
+        &["kplane-demo"],
+    )
+    .unwrap();
+    let fetched = isolated.run(&["config", "use-context", "kplane-demo"]);
+    assert!(fetched.status.success(), "{fetched:?}");
+    assert_eq!(kubeconfig(&isolated)["current-context"], "kplane-demo");
+
+    let delete = isolated.run(&["delete", "cluster", "demo"]);
+    assert!(delete.status.success(), "{delete:?}");
+    let config = kubeconfig(&isolated);
+    assert!(config["contexts"].as_array().unwrap().iter().all(|c| c["name"] != "kplane-demo"), "{config}");
+    let old = client_for_context_token(&isolated, &port, token).await;
+    let refused = kube::Api::<k8s_openapi::api::core::v1::Namespace>::all(old).list(&Default::default()).await;
+    assert!(matches!(refused, Err(kube::Error::Api(ref s)) if s.code == 401), "{refused:?}");
+    let listed = text(&isolated.run(&["get", "clusters", "-o", "name"]).stdout);
+    assert_eq!(listed, "kplane-management\n");
+
+    assert!(isolated.run(&["down"]).status.success());
+}
+
+/// A client for plane `demo` with a given token, trusting the management plane's CA.
+async fn client_for_context_token(isolated: &Isolated, port: &str, token: &str) -> kube::Client {
+    let config = kubeconfig(isolated);
+    let ca = config["clusters"][0]["cluster"]["certificate-authority-data"].as_str().unwrap();
+    let yaml = format!(
+        "apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: https://127.0.0.1:{port}/clusters/demo/control-plane\n    certificate-authority-data: {ca}\nusers:\n- name: u\n  user:\n    token: {token}\ncontexts:\n- name: x\n  context: {{cluster: c, user: u}}\ncurrent-context: x\n"
+    );
+    let path = isolated.home.path().join("old-token.kubeconfig");
+    std::fs::write(&path, yaml).unwrap();
+    let paths = kplane::kubeconfig::KubeconfigPaths::explicit(path);
+    kplane::kubeconfig::client(&paths, "x").await.unwrap()
 }
