@@ -21,12 +21,9 @@ stamp="$venv/.requirements.sha256"
 log() { printf 'install-test-deps: %s\n' "$*" >&2; }
 
 # --- Debian packages ------------------------------------------------------
-# None are needed yet. When one is (e.g. protobuf-compiler or etcd-server),
-# list it here: `apt-get update` runs at most once, and only if something is
-# actually missing.
+# `apt-get update` runs at most once, and only if something is actually missing.
 apt_packages=(
-  # protobuf-compiler
-  # etcd-server
+  ruby # `ruby -c Formula/kplane.rb`: the Homebrew formula parses
 )
 if ((${#apt_packages[@]})); then
   missing=()

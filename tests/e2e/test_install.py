@@ -36,3 +36,13 @@ def test_install_uses_zshrc_for_zsh_users(tmp_path):
     assert run_install(tmp_path, "/usr/bin/zsh").returncode == 0
     assert 'alias kp="kplane"' in (tmp_path / ".zshrc").read_text()
     assert not (tmp_path / ".bashrc").exists()
+
+
+def test_homebrew_formula_installs_the_committed_completions_and_is_valid_ruby():
+    formula = (REPO / "Formula/kplane.rb").read_text()
+    for source in ("completions/kplane.bash", "completions/_kplane", "completions/kplane.fish"):
+        assert f'"{source}"' in formula
+        assert (REPO / source).is_file(), f"{source} named by the formula is missing"
+    assert 'system "cargo", "install", *std_cargo_args' in formula
+    ruby = subprocess.run(["ruby", "-c", str(REPO / "Formula/kplane.rb")], capture_output=True, text=True, timeout=60)
+    assert ruby.returncode == 0 and "Syntax OK" in ruby.stdout, ruby.stderr
