@@ -196,6 +196,10 @@ pub async fn get(args: GetArgs, global: &GlobalArgs, printer: &Printer) -> anyho
     let merged = kubeconfig::load(&connected.paths).context("reading the kubeconfig")?;
     let current = merged.current_context().map(String::from);
     let management = &connected.management.context;
+    // The management plane is as old as its `default` namespace, created with it.
+    let namespaces: kube::Api<k8s_openapi::api::core::v1::Namespace> =
+        kube::Api::all(connected.management.client.clone());
+    let born = namespaces.get_opt("default").await.ok().flatten().and_then(|ns| ns.metadata.creation_timestamp);
     let mut rows = vec![ClusterRow {
         name: connected.settings.cluster_name.clone(),
         kind: "management",
@@ -205,7 +209,7 @@ pub async fn get(args: GetArgs, global: &GlobalArgs, printer: &Printer) -> anyho
         current: current.as_deref() == Some(management.as_str()),
         class: None,
         reason: None,
-        creation_timestamp: None,
+        creation_timestamp: born.map(|t| t.0.to_string()),
     }];
     for cp in &planes {
         let name = cp.metadata.name.clone().unwrap_or_default();

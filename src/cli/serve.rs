@@ -38,22 +38,36 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
     config.bind_address = args.bind_address;
     config.auto_create_planes = !args.no_auto_create_planes;
     config.tls_sans = args.tls_sans;
+    // Listening for signals before starting: a SIGTERM that arrives while the server starts
+    // is then a clean shutdown right after, not the default "terminate at once".
+    let signals = Signals::install()?;
     let running = server::start(config).await.context("starting the API server")?;
     eprintln!("kplane API server listening on https://{}", running.address);
     eprintln!("kubeconfig: {}", running.kubeconfig.display());
-    wait_for_signal().await?;
+    signals.wait().await;
     tracing::info!("shutting down: finishing in-flight requests");
     running.shutdown().await;
     Ok(())
 }
 
-async fn wait_for_signal() -> anyhow::Result<()> {
-    use tokio::signal::unix::{SignalKind, signal};
-    let mut term = signal(SignalKind::terminate()).context("installing the SIGTERM handler")?;
-    let mut int = signal(SignalKind::interrupt()).context("installing the SIGINT handler")?;
-    tokio::select! {
-        _ = term.recv() => {}
-        _ = int.recv() => {}
+/// SIGTERM and SIGINT, both of which shut the server down gracefully.
+struct Signals {
+    term: tokio::signal::unix::Signal,
+    int: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    fn install() -> anyhow::Result<Signals> {
+        use tokio::signal::unix::{SignalKind, signal};
+        let term = signal(SignalKind::terminate()).context("installing the SIGTERM handler")?;
+        let int = signal(SignalKind::interrupt()).context("installing the SIGINT handler")?;
+        Ok(Signals { term, int })
     }
-    Ok(())
+
+    async fn wait(mut self) {
+        tokio::select! {
+            _ = self.term.recv() => {}
+            _ = self.int.recv() => {}
+        }
+    }
 }

@@ -255,9 +255,8 @@ async fn reconcile(registry: &Registry, server: &ServerInfo, name: &str) -> ApiR
     let (status, outcome) = match provision(registry, server, &cp).await? {
         Ok(status) => (status, Outcome::Done),
         Err(not_ready) => {
-            let mut status = ControlPlaneStatus::default();
-            status.conditions = vec![condition("False", not_ready.reason, not_ready.message)];
-            (status, not_ready.outcome)
+            let conditions = vec![condition("False", not_ready.reason, not_ready.message)];
+            (ControlPlaneStatus { conditions, ..Default::default() }, not_ready.outcome)
         }
     };
     write_status(registry, &planes, &object, &cp, status).await?;

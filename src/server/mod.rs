@@ -160,6 +160,7 @@ pub async fn start(config: ServerConfig) -> Result<RunningServer, ServerError> {
     let backend: Arc<dyn Backend> = Arc::new(backend);
     let registry = Arc::new(Registry::new(backend, config.auto_create_planes));
     registry.ensure_plane(&PlaneName::root()).await.map_err(ServerError::RootPlane)?;
+    controller::controlplane::bootstrap(&registry).await.map_err(ServerError::RootPlane)?;
 
     let client_host =
         if config.bind_address.is_unspecified() { IpAddr::V4(Ipv4Addr::LOCALHOST) } else { config.bind_address };
@@ -175,7 +176,6 @@ pub async fn start(config: ServerConfig) -> Result<RunningServer, ServerError> {
         bookmark_interval: config.bookmark_interval,
         shutdown: shutdown_rx.clone(),
     }));
-    controller::controlplane::bootstrap(&registry).await.map_err(ServerError::RootPlane)?;
     let server_info =
         controller::controlplane::ServerInfo { url: format!("https://{client_address}"), ca_pem: pki.ca_pem.clone() };
     let controllers = controller::spawn_all(registry.clone(), server_info, shutdown_rx.clone());

@@ -279,7 +279,7 @@ async fn create_get_use_and_delete_a_virtual_control_plane() {
     let demo = client_for_context(&isolated, "kplane-demo").await;
     let namespaces: kube::Api<k8s_openapi::api::core::v1::Namespace> = kube::Api::all(demo);
     let names: Vec<String> =
-        namespaces.list(&Default::default()).await.unwrap().iter().map(|n| kube::ResourceExt::name_any(n)).collect();
+        namespaces.list(&Default::default()).await.unwrap().iter().map(kube::ResourceExt::name_any).collect();
     assert!(names.contains(&"kube-system".to_string()), "{names:?}");
 
     let again = isolated.run(&["create", "cluster", "demo"]);
