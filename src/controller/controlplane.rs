@@ -8,7 +8,8 @@
 //! ControlPlane waits on the controller's finalizer; with `deletionPolicy: Destroy` (from the
 //! object, else its class) every key of the plane is removed before the object goes.
 //!
-//! Reconciles run on watch events of ControlPlanes and ControlPlaneEndpoints, a few at a time,
+//! Reconciles run on watch events of ControlPlanes, ControlPlaneEndpoints and the kubeconfig
+//! Secrets (a deleted Secret is written again, with a new token), a few at a time,
 //! never two for the same name at once; failures retry after [`RETRY_INTERVAL`].
 
 use std::collections::{BTreeSet, HashSet};
@@ -26,8 +27,9 @@ use tokio::time::Instant;
 use crate::registry::error::{ApiError, ApiResult};
 use crate::registry::kind::KindTable;
 use crate::registry::meta;
+use crate::registry::selector::LabelSelector;
 use crate::registry::store::{
-    DeleteOptions, ListOptions, Registry, Subresource, Target, WatchEventType, WatchOptions, WriteOptions,
+    DeleteOptions, ListOptions, Registry, Subresource, Target, WatchEventType, WatchOptions, Watcher, WriteOptions,
 };
 use crate::types::PlaneName;
 use crate::types::controlplane::{
@@ -73,7 +75,7 @@ pub async fn run(registry: Arc<Registry>, server: ServerInfo, mut shutdown: watc
     let mut queue = Queue::default();
     let mut running: JoinSet<(String, ApiResult<Outcome>)> = JoinSet::new();
     'watching: loop {
-        let (mut planes, mut endpoints) = match watch_both(&registry).await {
+        let (mut planes, mut endpoints, mut secrets) = match watch_all(&registry).await {
             Ok(watches) => watches,
             Err(err) => {
                 tracing::warn!(error = %err, "cannot watch ControlPlanes; retrying");
@@ -97,6 +99,12 @@ pub async fn run(registry: Arc<Registry>, server: ServerInfo, mut shutdown: watc
                 event = planes.next() => match event {
                     Some(event) if event.kind == WatchEventType::Error => continue 'watching,
                     Some(event) => queue.add(meta::name(&event.object).unwrap_or_default()),
+                    None => continue 'watching,
+                },
+                event = secrets.next() => match event {
+                    Some(event) if event.kind == WatchEventType::Error => continue 'watching,
+                    // A kubeconfig Secret changed or was deleted: its ControlPlane puts it back.
+                    Some(event) => queue.add(meta::labels(&event.object).get(api::NAME_LABEL).and_then(Value::as_str).unwrap_or_default()),
                     None => continue 'watching,
                 },
                 event = endpoints.next() => match event {
@@ -136,19 +144,26 @@ async fn sleep_until(at: Option<Instant>) {
     }
 }
 
-async fn watch_both(
-    registry: &Registry,
-) -> ApiResult<(crate::registry::store::Watcher, crate::registry::store::Watcher)> {
-    let options = || WatchOptions {
-        list: ListOptions::default(),
+/// Watches of ControlPlanes, ControlPlaneEndpoints and the kubeconfig Secrets.
+async fn watch_all(registry: &Registry) -> ApiResult<(Watcher, Watcher, Watcher)> {
+    let options = |list| WatchOptions {
+        list,
         allow_bookmarks: false,
         timeout: None,
         bookmark_interval: Duration::from_secs(60),
         send_initial_events: None,
     };
-    let planes = registry.watch(&management_target("controlplanes"), options()).await?;
-    let endpoints = registry.watch(&management_target("controlplaneendpoints"), options()).await?;
-    Ok((planes, endpoints))
+    let planes = registry.watch(&management_target("controlplanes"), options(ListOptions::default())).await?;
+    let endpoints =
+        registry.watch(&management_target("controlplaneendpoints"), options(ListOptions::default())).await?;
+    let labelled = LabelSelector::parse(api::NAME_LABEL).map_err(|err| ApiError::internal(err.to_string()))?;
+    let secrets = registry
+        .watch(
+            &target(&PlaneName::root(), "", "v1", "secrets", Some(api::SYSTEM_NAMESPACE)),
+            options(ListOptions { label_selector: Some(labelled), ..ListOptions::default() }),
+        )
+        .await?;
+    Ok((planes, endpoints, secrets))
 }
 
 /// The ControlPlanes whose `endpointRef` names `endpoint`.
@@ -453,11 +468,14 @@ async fn finalize(registry: &Registry, planes: &Target, object: Value, cp: &Cont
     let class_name = cp.spec.class_ref.as_ref().map_or(api::DEFAULT_CLASS, |c| c.name.as_str());
     let class_policy = class(registry, class_name).await?.and_then(|c| c.spec.deletion_policy);
     let policy = cp.spec.deletion_policy.clone().or(class_policy).unwrap_or_else(|| "Retain".into());
-    if policy == "Destroy"
-        && let Some(plane) = cp.cluster_path().and_then(|p| PlaneName::parse(p).ok()).filter(|p| !p.is_root())
-    {
-        let removed = registry.delete_plane(&plane).await?;
-        tracing::info!(%plane, keys = removed, "destroyed the plane of a deleted ControlPlane");
+    if let Some(plane) = cp.cluster_path().and_then(|p| PlaneName::parse(p).ok()).filter(|p| !p.is_root()) {
+        if policy == "Destroy" {
+            let removed = registry.delete_plane(&plane).await?;
+            tracing::info!(%plane, keys = removed, "destroyed the plane of a deleted ControlPlane");
+        } else {
+            // Retained: the data stays, the credentials handed out for it do not.
+            registry.revoke_plane_tokens(&plane).await?;
+        }
     }
     let secrets = target(&PlaneName::root(), "", "v1", "secrets", Some(api::SYSTEM_NAMESPACE));
     match registry.delete(&secrets, &api::kubeconfig_secret_name(name), &DeleteOptions::default()).await {

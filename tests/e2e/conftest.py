@@ -183,6 +183,10 @@ COLLECTION_PATHS = {
     ("v1", "Secret"): "/api/v1/namespaces/{namespace}/secrets",
     ("v1", "Service"): "/api/v1/namespaces/{namespace}/services",
     ("apps/v1", "Deployment"): "/apis/apps/v1/namespaces/{namespace}/deployments",
+    # The management API: the root plane only, cluster-scoped.
+    ("controlplane.kplane.dev/v1alpha1", "ControlPlane"): "/apis/controlplane.kplane.dev/v1alpha1/controlplanes",
+    ("controlplane.kplane.dev/v1alpha1", "ControlPlaneEndpoint"):
+        "/apis/controlplane.kplane.dev/v1alpha1/controlplaneendpoints",
 }
 
 _LISTENING = re.compile(r"kplane API server listening on (https://\S+)")

@@ -9,6 +9,8 @@
 //! - `list_watch`: selectors, paging, watch events, bookmarks, expired revisions.
 //! - `namespaces`: system namespaces, namespace admission and deletion.
 //! - `isolation`: planes never see each other's objects, lists or watches.
+//! - `management`: the management API and the controlplane controller (Ready, kubeconfig
+//!   Secrets, per-plane tokens, deletion policies, planes created on first access, restarts).
 //! - `edges`: bad input, auth, discovery, content negotiation, protobuf bodies.
 //! - `durability`: restarts, and `kill -9` of the real binary during a write stream.
 //! - `provider`: the embedded provider running the real binary in the background.
@@ -21,5 +23,6 @@ mod durability;
 mod edges;
 mod isolation;
 mod list_watch;
+mod management;
 mod namespaces;
 mod provider;

@@ -129,20 +129,34 @@ impl Registry {
     /// The plane must exist.
     pub async fn issue_plane_token(&self, plane: &PlaneName) -> ApiResult<PlaneToken> {
         let token = PlaneToken::mint(plane);
+        if !self.set_token_digests(plane, vec![token.digest()]).await? {
+            return Err(ApiError::no_route(&format!("the control plane \"{plane}\" does not exist")));
+        }
+        Ok(token)
+    }
+
+    /// Makes every admin token of `plane` stop working (a plane kept after its ControlPlane
+    /// is deleted keeps its data, not its credentials). A missing plane has none.
+    pub async fn revoke_plane_tokens(&self, plane: &PlaneName) -> ApiResult<()> {
+        self.set_token_digests(plane, vec![]).await.map(|_| ())
+    }
+
+    /// Replaces the token digests in the plane's record; false if the plane does not exist.
+    async fn set_token_digests(&self, plane: &PlaneName, digests: Vec<String>) -> ApiResult<bool> {
         for _ in 0..RECORD_UPDATE_ATTEMPTS {
             let Some(kv) = self.plane_record(plane).await? else {
-                return Err(ApiError::no_route(&format!("the control plane \"{plane}\" does not exist")));
+                return Ok(false);
             };
             let mut record = decode(&kv)?;
             meta::remove_meta(&mut record, "resourceVersion");
-            record["tokenDigests"] = json!([token.digest()]);
+            record["tokenDigests"] = json!(digests);
             match self.backend.update(&keys::plane_record(plane), to_bytes(&record), kv.mod_revision).await {
-                Ok(_) => return Ok(token),
+                Ok(_) => return Ok(true),
                 Err(crate::storage::Error::Conflict { .. }) => continue,
                 Err(err) => return Err(from_storage(err, self.namespaces_type(), plane.as_str())),
             }
         }
-        Err(ApiError::internal("the plane record kept changing while a token was issued"))
+        Err(ApiError::internal("the plane record kept changing while its tokens were replaced"))
     }
 
     /// Whether `token` is the current admin token of its plane.
