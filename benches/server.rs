@@ -11,7 +11,10 @@
 //! 3. single-object create and get latency (p50/p99) and throughput on a plane that holds
 //!    10,000 objects, over HTTPS with a kube-rs client;
 //! 4. cold start to ready of the real binary (`kplane serve` on an empty data dir until
-//!    `/readyz` answers), median of several runs.
+//!    `/readyz` answers), median of several runs;
+//! 5. planes through the management API: N ControlPlanes created at once over HTTPS, time until
+//!    the controller reports every one Ready (plane, token, kubeconfig Secret, status), and the
+//!    RSS delta ÷ N (a plane with its ControlPlane and Secret).
 
 use std::time::{Duration, Instant};
 
@@ -22,6 +25,7 @@ use kube::api::{Api, PostParams};
 
 struct Sizes {
     plane_counts: &'static [usize],
+    control_planes: usize,
     latency_planes: usize,
     objects: usize,
     samples: usize,
@@ -31,6 +35,7 @@ struct Sizes {
 
 const FULL: Sizes = Sizes {
     plane_counts: &[1_000, 10_000],
+    control_planes: 1_000,
     latency_planes: 2_000,
     objects: 10_000,
     samples: 2_000,
@@ -38,7 +43,7 @@ const FULL: Sizes = Sizes {
     cold_starts: 5,
 };
 const SMOKE: Sizes =
-    Sizes { plane_counts: &[20], latency_planes: 20, objects: 50, samples: 20, throughput_ops: 50, cold_starts: 1 };
+    Sizes { plane_counts: &[20], control_planes: 20, latency_planes: 20, objects: 50, samples: 20, throughput_ops: 50, cold_starts: 1 };
 
 fn main() {
     let full = std::env::args().any(|a| a == "--bench");
@@ -50,6 +55,7 @@ fn main() {
         plane_creation(&sizes).await;
         object_latency(&sizes).await;
         cold_start(&sizes).await;
+        control_planes(&sizes).await;
     });
 }
 
@@ -124,6 +130,40 @@ async fn plane_creation(sizes: &Sizes) {
     }
     report("plane creation by first HTTPS request (incl. list), p50", fmt(percentile(&mut end_to_end, 0.5)));
     report("plane creation by first HTTPS request (incl. list), p99", fmt(percentile(&mut end_to_end, 0.99)));
+    running.shutdown().await;
+}
+
+async fn control_planes(sizes: &Sizes) {
+    use kplane::types::controlplane::ControlPlane;
+    let (running, _dir) = start().await;
+    let api: Api<ControlPlane> = Api::all(client(&running, "root").await);
+    let count = sizes.control_planes;
+    let before = rss_bytes();
+    let started = Instant::now();
+    let creates = (0..count).map(|i| {
+        let api = api.clone();
+        async move { api.create(&PostParams::default(), &ControlPlane::named(&format!("cp-{i}"))).await }
+    });
+    for created in futures_util::future::join_all(creates).await {
+        created.expect("ControlPlane created");
+    }
+    let created = started.elapsed();
+    loop {
+        let list = api.list(&Default::default()).await.expect("list");
+        if list.items.iter().filter(|cp| cp.is_ready()).count() == count {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(600), "ControlPlanes never became ready");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let ready = started.elapsed();
+    let per_plane = rss_bytes().saturating_sub(before) as f64 / count as f64;
+    report(&format!("{count} ControlPlanes created at once over HTTPS"), fmt(created));
+    report(&format!("{count} ControlPlanes created until all Ready"), fmt(ready));
+    report(
+        &format!("memory per plane with its ControlPlane and Secret at {count} (RSS delta ÷ planes)"),
+        format!("{:.1} KB", per_plane / 1024.0),
+    );
     running.shutdown().await;
 }
 
