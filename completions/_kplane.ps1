@@ -99,6 +99,8 @@ Register-ArgumentCompleter -Native -CommandName 'kplane' -ScriptBlock {
             break
         }
         'kplane;create;cluster' {
+            [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Where the management plane runs: embedded (default), kind or k3s')
+            [CompletionResult]::new('--cluster-name', '--cluster-name', [CompletionResultType]::ParameterName, 'The management plane''s name')
             [CompletionResult]::new('--class', '--class', [CompletionResultType]::ParameterName, 'The ControlPlaneClass')
             [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'The URL users reach the plane at (default: the management plane''s own address)')
             [CompletionResult]::new('--get-credentials', '--get-credentials', [CompletionResultType]::ParameterName, 'Wait until it is ready and write its kubeconfig context')
@@ -129,6 +131,8 @@ Register-ArgumentCompleter -Native -CommandName 'kplane' -ScriptBlock {
             break
         }
         'kplane;cc' {
+            [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Where the management plane runs: embedded (default), kind or k3s')
+            [CompletionResult]::new('--cluster-name', '--cluster-name', [CompletionResultType]::ParameterName, 'The management plane''s name')
             [CompletionResult]::new('--class', '--class', [CompletionResultType]::ParameterName, 'The ControlPlaneClass')
             [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'The URL users reach the plane at (default: the management plane''s own address)')
             [CompletionResult]::new('--get-credentials', '--get-credentials', [CompletionResultType]::ParameterName, 'Wait until it is ready and write its kubeconfig context')
@@ -164,6 +168,8 @@ Register-ArgumentCompleter -Native -CommandName 'kplane' -ScriptBlock {
             break
         }
         'kplane;delete;cluster' {
+            [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Where the management plane runs: embedded (default), kind or k3s')
+            [CompletionResult]::new('--cluster-name', '--cluster-name', [CompletionResultType]::ParameterName, 'The management plane''s name')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait until it is gone')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The kplane config file (default: $XDG_CONFIG_HOME/kplane/config.yaml)')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'The kubeconfig to read and write (default: $KUBECONFIG, then ~/.kube/config)')
@@ -209,6 +215,8 @@ Register-ArgumentCompleter -Native -CommandName 'kplane' -ScriptBlock {
         'kplane;get;clusters' {
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: wide, json, yaml or name (default: a table)')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: wide, json, yaml or name (default: a table)')
+            [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Where the management plane runs: embedded (default), kind or k3s')
+            [CompletionResult]::new('--cluster-name', '--cluster-name', [CompletionResultType]::ParameterName, 'The management plane''s name')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The kplane config file (default: $XDG_CONFIG_HOME/kplane/config.yaml)')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'The kubeconfig to read and write (default: $KUBECONFIG, then ~/.kube/config)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only requested data and errors')
@@ -225,6 +233,8 @@ Register-ArgumentCompleter -Native -CommandName 'kplane' -ScriptBlock {
         'kplane;get;cluster' {
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: wide, json, yaml or name (default: a table)')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: wide, json, yaml or name (default: a table)')
+            [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Where the management plane runs: embedded (default), kind or k3s')
+            [CompletionResult]::new('--cluster-name', '--cluster-name', [CompletionResultType]::ParameterName, 'The management plane''s name')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The kplane config file (default: $XDG_CONFIG_HOME/kplane/config.yaml)')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'The kubeconfig to read and write (default: $KUBECONFIG, then ~/.kube/config)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only requested data and errors')

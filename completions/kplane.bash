@@ -204,12 +204,20 @@ _kplane() {
             return 0
             ;;
         kplane__subcmd__cc)
-            opts="-q -v -h -V --class --endpoint --get-credentials --set-current --timeout --config --kubeconfig --quiet --no-color --verbose --help --version"
+            opts="-q -v -h -V --provider --cluster-name --class --endpoint --get-credentials --set-current --timeout --config --kubeconfig --quiet --no-color --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --provider)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cluster-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --class)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -448,12 +456,20 @@ _kplane() {
             return 0
             ;;
         kplane__subcmd__create__subcmd__cluster)
-            opts="-q -v -h -V --class --endpoint --get-credentials --set-current --timeout --config --kubeconfig --quiet --no-color --verbose --help --version"
+            opts="-q -v -h -V --provider --cluster-name --class --endpoint --get-credentials --set-current --timeout --config --kubeconfig --quiet --no-color --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --provider)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cluster-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --class)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -554,12 +570,20 @@ _kplane() {
             return 0
             ;;
         kplane__subcmd__delete__subcmd__cluster)
-            opts="-q -v -h -V --timeout --config --kubeconfig --quiet --no-color --verbose --help --version"
+            opts="-q -v -h -V --provider --cluster-name --timeout --config --kubeconfig --quiet --no-color --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --provider)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cluster-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -738,7 +762,7 @@ _kplane() {
             return 0
             ;;
         kplane__subcmd__get__subcmd__clusters)
-            opts="-o -q -v -h -V --output --config --kubeconfig --quiet --no-color --verbose --help --version"
+            opts="-o -q -v -h -V --output --provider --cluster-name --config --kubeconfig --quiet --no-color --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -750,6 +774,14 @@ _kplane() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "wide json yaml name" -- "${cur}"))
+                    return 0
+                    ;;
+                --provider)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cluster-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --config)

@@ -75,6 +75,8 @@ complete -c kplane -n "__fish_kplane_using_subcommand create; and not __fish_see
 complete -c kplane -n "__fish_kplane_using_subcommand create; and not __fish_seen_subcommand_from cluster help" -s V -l version -d 'Print version'
 complete -c kplane -n "__fish_kplane_using_subcommand create; and not __fish_seen_subcommand_from cluster help" -f -a "cluster" -d 'Create a virtual control plane, wait until it is ready and write its context'
 complete -c kplane -n "__fish_kplane_using_subcommand create; and not __fish_seen_subcommand_from cluster help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kplane -n "__fish_kplane_using_subcommand create; and __fish_seen_subcommand_from cluster" -l provider -d 'Where the management plane runs: embedded (default), kind or k3s' -r
+complete -c kplane -n "__fish_kplane_using_subcommand create; and __fish_seen_subcommand_from cluster" -l cluster-name -d 'The management plane\'s name' -r
 complete -c kplane -n "__fish_kplane_using_subcommand create; and __fish_seen_subcommand_from cluster" -l class -d 'The ControlPlaneClass' -r
 complete -c kplane -n "__fish_kplane_using_subcommand create; and __fish_seen_subcommand_from cluster" -l endpoint -d 'The URL users reach the plane at (default: the management plane\'s own address)' -r
 complete -c kplane -n "__fish_kplane_using_subcommand create; and __fish_seen_subcommand_from cluster" -l get-credentials -d 'Wait until it is ready and write its kubeconfig context' -r -f -a "true\t''
@@ -91,6 +93,8 @@ complete -c kplane -n "__fish_kplane_using_subcommand create; and __fish_seen_su
 complete -c kplane -n "__fish_kplane_using_subcommand create; and __fish_seen_subcommand_from cluster" -s V -l version -d 'Print version'
 complete -c kplane -n "__fish_kplane_using_subcommand create; and __fish_seen_subcommand_from help" -f -a "cluster" -d 'Create a virtual control plane, wait until it is ready and write its context'
 complete -c kplane -n "__fish_kplane_using_subcommand create; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kplane -n "__fish_kplane_using_subcommand cc" -l provider -d 'Where the management plane runs: embedded (default), kind or k3s' -r
+complete -c kplane -n "__fish_kplane_using_subcommand cc" -l cluster-name -d 'The management plane\'s name' -r
 complete -c kplane -n "__fish_kplane_using_subcommand cc" -l class -d 'The ControlPlaneClass' -r
 complete -c kplane -n "__fish_kplane_using_subcommand cc" -l endpoint -d 'The URL users reach the plane at (default: the management plane\'s own address)' -r
 complete -c kplane -n "__fish_kplane_using_subcommand cc" -l get-credentials -d 'Wait until it is ready and write its kubeconfig context' -r -f -a "true\t''
@@ -114,6 +118,8 @@ complete -c kplane -n "__fish_kplane_using_subcommand delete; and not __fish_see
 complete -c kplane -n "__fish_kplane_using_subcommand delete; and not __fish_seen_subcommand_from cluster help" -s V -l version -d 'Print version'
 complete -c kplane -n "__fish_kplane_using_subcommand delete; and not __fish_seen_subcommand_from cluster help" -f -a "cluster" -d 'Delete a virtual control plane and all its data, and remove its context'
 complete -c kplane -n "__fish_kplane_using_subcommand delete; and not __fish_seen_subcommand_from cluster help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kplane -n "__fish_kplane_using_subcommand delete; and __fish_seen_subcommand_from cluster" -l provider -d 'Where the management plane runs: embedded (default), kind or k3s' -r
+complete -c kplane -n "__fish_kplane_using_subcommand delete; and __fish_seen_subcommand_from cluster" -l cluster-name -d 'The management plane\'s name' -r
 complete -c kplane -n "__fish_kplane_using_subcommand delete; and __fish_seen_subcommand_from cluster" -l timeout -d 'How long to wait until it is gone' -r
 complete -c kplane -n "__fish_kplane_using_subcommand delete; and __fish_seen_subcommand_from cluster" -l config -d 'The kplane config file (default: $XDG_CONFIG_HOME/kplane/config.yaml)' -r -F
 complete -c kplane -n "__fish_kplane_using_subcommand delete; and __fish_seen_subcommand_from cluster" -l kubeconfig -d 'The kubeconfig to read and write (default: $KUBECONFIG, then ~/.kube/config)' -r -F
@@ -138,6 +144,8 @@ complete -c kplane -n "__fish_kplane_using_subcommand get; and __fish_seen_subco
 json\t''
 yaml\t''
 name\t''"
+complete -c kplane -n "__fish_kplane_using_subcommand get; and __fish_seen_subcommand_from clusters" -l provider -d 'Where the management plane runs: embedded (default), kind or k3s' -r
+complete -c kplane -n "__fish_kplane_using_subcommand get; and __fish_seen_subcommand_from clusters" -l cluster-name -d 'The management plane\'s name' -r
 complete -c kplane -n "__fish_kplane_using_subcommand get; and __fish_seen_subcommand_from clusters" -l config -d 'The kplane config file (default: $XDG_CONFIG_HOME/kplane/config.yaml)' -r -F
 complete -c kplane -n "__fish_kplane_using_subcommand get; and __fish_seen_subcommand_from clusters" -l kubeconfig -d 'The kubeconfig to read and write (default: $KUBECONFIG, then ~/.kube/config)' -r -F
 complete -c kplane -n "__fish_kplane_using_subcommand get; and __fish_seen_subcommand_from clusters" -s q -l quiet -d 'Print only requested data and errors'
@@ -149,6 +157,8 @@ complete -c kplane -n "__fish_kplane_using_subcommand get; and __fish_seen_subco
 json\t''
 yaml\t''
 name\t''"
+complete -c kplane -n "__fish_kplane_using_subcommand get; and __fish_seen_subcommand_from cluster" -l provider -d 'Where the management plane runs: embedded (default), kind or k3s' -r
+complete -c kplane -n "__fish_kplane_using_subcommand get; and __fish_seen_subcommand_from cluster" -l cluster-name -d 'The management plane\'s name' -r
 complete -c kplane -n "__fish_kplane_using_subcommand get; and __fish_seen_subcommand_from cluster" -l config -d 'The kplane config file (default: $XDG_CONFIG_HOME/kplane/config.yaml)' -r -F
 complete -c kplane -n "__fish_kplane_using_subcommand get; and __fish_seen_subcommand_from cluster" -l kubeconfig -d 'The kubeconfig to read and write (default: $KUBECONFIG, then ~/.kube/config)' -r -F
 complete -c kplane -n "__fish_kplane_using_subcommand get; and __fish_seen_subcommand_from cluster" -s q -l quiet -d 'Print only requested data and errors'

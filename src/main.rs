@@ -28,11 +28,18 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    match runtime.block_on(kplane::cli::run(cli)) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
+    // A panic is a bug, not a user's mistake: exit 2 and ask for a report (the panic message
+    // itself has already gone to stderr).
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| runtime.block_on(kplane::cli::run(cli))));
+    match outcome {
+        Ok(Ok(())) => ExitCode::SUCCESS,
+        Ok(Err(err)) => {
             eprintln!("error: {err:#}");
             ExitCode::from(1)
+        }
+        Err(_) => {
+            eprintln!("error: kplane hit an internal error (a bug); please report it with the message above");
+            ExitCode::from(2)
         }
     }
 }

@@ -7,7 +7,7 @@ use anyhow::Context as _;
 
 use super::GlobalArgs;
 use super::output::Printer;
-use super::up::{kubeconfig_paths, management_context, provider_kind, resolve};
+use super::up::{PlaneArgs, kubeconfig_paths, management_context, provider_kind, resolve};
 use crate::kubeconfig::{self, KubeconfigPaths};
 use crate::ops::clusters::{self as ops, CreateOptions, Management};
 use crate::settings::Settings;
@@ -18,6 +18,9 @@ use crate::types::controlplane::{self as api, ControlPlane};
 pub struct CreateArgs {
     /// The control plane's name (a DNS-1123 label); its context is `kplane-NAME`.
     pub name: String,
+
+    #[command(flatten)]
+    pub plane: PlaneArgs,
 
     /// The ControlPlaneClass.
     #[arg(long, default_value = api::DEFAULT_CLASS)]
@@ -45,6 +48,9 @@ pub struct DeleteArgs {
     /// The control plane to delete with all its data.
     pub name: String,
 
+    #[command(flatten)]
+    pub plane: PlaneArgs,
+
     /// How long to wait until it is gone.
     #[arg(long, default_value = "5m", value_parser = parse_duration)]
     pub timeout: Duration,
@@ -55,6 +61,9 @@ pub struct GetArgs {
     /// Output format: wide, json, yaml or name (default: a table).
     #[arg(short, long, value_parser = ["wide", "json", "yaml", "name"])]
     pub output: Option<String>,
+
+    #[command(flatten)]
+    pub plane: PlaneArgs,
 }
 
 #[derive(Debug, clap::Subcommand)]
@@ -95,6 +104,11 @@ pub(super) struct Connected {
     pub server: String,
 }
 
+/// Settings for a command that addresses the management plane `plane` names.
+fn settings_for(global: &GlobalArgs, plane: &PlaneArgs) -> anyhow::Result<Settings> {
+    resolve(global, plane.provider.as_deref(), plane.cluster_name.as_deref(), None)
+}
+
 pub(super) async fn connect(settings: Settings) -> anyhow::Result<Connected> {
     let context = management_context(provider_kind(&settings), &settings.cluster_name);
     let paths = kubeconfig_paths(&settings)?;
@@ -123,7 +137,7 @@ pub async fn create(args: CreateArgs, global: &GlobalArgs, printer: &Printer) ->
     if name.is_root() {
         anyhow::bail!("\"root\" is the management plane's own name; choose another");
     }
-    let connected = connect(resolve(global, None, None, None)?).await?;
+    let connected = connect(settings_for(global, &args.plane)?).await?;
     let options = CreateOptions {
         class: args.class.clone(),
         external_endpoint: args.endpoint.clone(),
@@ -156,7 +170,7 @@ pub(super) async fn write_credentials(
 
 pub async fn delete(args: DeleteArgs, global: &GlobalArgs, printer: &Printer) -> anyhow::Result<()> {
     let name = plane_name(&args.name)?;
-    let connected = connect(resolve(global, None, None, None)?).await?;
+    let connected = connect(settings_for(global, &args.plane)?).await?;
     if name.as_str() == connected.settings.cluster_name || name.is_root() {
         anyhow::bail!("{name} is the management plane; `kplane down` removes it");
     }
@@ -191,7 +205,7 @@ struct ClusterRow {
 }
 
 pub async fn get(args: GetArgs, global: &GlobalArgs, printer: &Printer) -> anyhow::Result<()> {
-    let connected = connect(resolve(global, None, None, None)?).await?;
+    let connected = connect(settings_for(global, &args.plane)?).await?;
     let planes = ops::list(&connected.management).await?;
     let merged = kubeconfig::load(&connected.paths).context("reading the kubeconfig")?;
     let current = merged.current_context().map(String::from);

@@ -96,7 +96,8 @@ pub async fn run(args: Args, global: &GlobalArgs, printer: &Printer) -> anyhow::
     }
     printer.success(&format!("ready: management plane {} at {}", spec.name, outcome.endpoint.server));
     printer.message(&format!("kubeconfig: context {context} in {}", written.display()));
-    printer.message(&format!("next: kubectl --context {context} get namespaces"));
+    printer.message("next: create a virtual control plane (its context becomes current):");
+    printer.message("  kplane cc demo");
     if settings.provider != settings::Provider::Embedded || settings.sources.provider != settings::Source::Default {
         let _ = settings::save_provider(&settings.config_path, &settings.profile, settings.provider);
     }

@@ -39,17 +39,19 @@ pub enum ClusterError {
     DeleteTimeout { name: String, waited: Duration },
     #[error("the kubeconfig Secret of control plane {name} is unusable: {why}")]
     BadSecret { name: String, why: String },
+    #[error("{action}: the management plane (context {context}) did not answer; is it running? `kplane up` starts it")]
+    Unreachable {
+        action: String,
+        context: String,
+        #[source]
+        source: kube::Error,
+    },
     #[error("{action}")]
     Api {
         action: String,
         #[source]
         source: kube::Error,
     },
-}
-
-fn api_error(action: impl Into<String>) -> impl FnOnce(kube::Error) -> ClusterError {
-    let action = action.into();
-    move |source| ClusterError::Api { action, source }
 }
 
 fn is_status(err: &kube::Error, code: u16) -> bool {
@@ -81,6 +83,16 @@ impl Management {
     fn endpoints(&self) -> Api<ControlPlaneEndpoint> {
         Api::all(self.client.clone())
     }
+
+    /// Turns a client error into one that says what kplane was doing, and whether the
+    /// management plane answered at all.
+    fn fail(&self, action: impl Into<String>) -> impl FnOnce(kube::Error) -> ClusterError + '_ {
+        let action = action.into();
+        move |source| match source {
+            kube::Error::Api(_) => ClusterError::Api { action, source },
+            source => ClusterError::Unreachable { action, context: self.context.clone(), source },
+        }
+    }
 }
 
 /// Creates the ControlPlaneEndpoint `<name>-endpoint` (replacing an old one's spec) and the
@@ -106,7 +118,8 @@ async fn create_objects(
     options: &CreateOptions,
 ) -> Result<ControlPlane, ClusterError> {
     let planes = management.planes();
-    let exists = planes.get_opt(name.as_str()).await.map_err(api_error(format!("reading control plane {name}")))?;
+    let exists =
+        planes.get_opt(name.as_str()).await.map_err(management.fail(format!("reading control plane {name}")))?;
     if exists.is_some() {
         return Err(ClusterError::AlreadyExists { name: name.to_string() });
     }
@@ -125,9 +138,9 @@ async fn create_objects(
             endpoints
                 .patch(&endpoint_name, &params, &Patch::Merge(&body))
                 .await
-                .map_err(api_error(format!("updating ControlPlaneEndpoint {endpoint_name}")))?;
+                .map_err(management.fail(format!("updating ControlPlaneEndpoint {endpoint_name}")))?;
         }
-        Err(err) => return Err(api_error(format!("creating ControlPlaneEndpoint {endpoint_name}"))(err)),
+        Err(err) => return Err(management.fail(format!("creating ControlPlaneEndpoint {endpoint_name}"))(err)),
     }
     let mut plane = ControlPlane::named(name.as_str());
     plane.spec.class_ref = Some(LocalObjectReference { name: options.class.clone() });
@@ -135,7 +148,7 @@ async fn create_objects(
     match planes.create(&PostParams::default(), &plane).await {
         Ok(created) => Ok(created),
         Err(err) if is_status(&err, 409) => Err(ClusterError::AlreadyExists { name: name.to_string() }),
-        Err(err) => Err(api_error(format!("creating control plane {name}"))(err)),
+        Err(err) => Err(management.fail(format!("creating control plane {name}"))(err)),
     }
 }
 
@@ -174,7 +187,7 @@ async fn watch_until_ready(
     let planes = management.planes();
     loop {
         let Some(cp) =
-            planes.get_opt(name.as_str()).await.map_err(api_error(format!("reading control plane {name}")))?
+            planes.get_opt(name.as_str()).await.map_err(management.fail(format!("reading control plane {name}")))?
         else {
             return Err(ClusterError::NotFound { name: name.to_string() });
         };
@@ -183,8 +196,11 @@ async fn watch_until_ready(
         }
         let version = cp.metadata.resource_version.clone().unwrap_or_default();
         let params = WatchParams::default().fields(&format!("metadata.name={name}")).timeout(290);
-        let mut events =
-            planes.watch(&params, &version).await.map_err(api_error(format!("watching control plane {name}")))?.boxed();
+        let mut events = planes
+            .watch(&params, &version)
+            .await
+            .map_err(management.fail(format!("watching control plane {name}")))?
+            .boxed();
         while let Some(event) = events.next().await {
             match event {
                 Ok(WatchEvent::Added(cp) | WatchEvent::Modified(cp)) => {
@@ -238,7 +254,7 @@ pub async fn credentials(management: &Management, cp: &ControlPlane) -> Result<E
     let secret = secrets
         .get(&reference.name)
         .await
-        .map_err(api_error(format!("reading Secret {}/{}", reference.namespace, reference.name)))?;
+        .map_err(management.fail(format!("reading Secret {}/{}", reference.namespace, reference.name)))?;
     let data = secret.data.unwrap_or_default();
     let kubeconfig = data.get("kubeconfig").ok_or_else(|| bad("it has no key `kubeconfig`".into()))?;
     let text = std::str::from_utf8(&kubeconfig.0).map_err(|_| bad("key `kubeconfig` is not UTF-8".into()))?;
@@ -265,7 +281,8 @@ pub async fn credentials(management: &Management, cp: &ControlPlane) -> Result<E
 
 /// Every ControlPlane, sorted by name.
 pub async fn list(management: &Management) -> Result<Vec<ControlPlane>, ClusterError> {
-    let list = management.planes().list(&Default::default()).await.map_err(api_error("listing control planes"))?;
+    let list =
+        management.planes().list(&Default::default()).await.map_err(management.fail("listing control planes"))?;
     let mut items = list.items;
     items.sort_by(|a, b| a.metadata.name.cmp(&b.metadata.name));
     Ok(items)
@@ -273,7 +290,7 @@ pub async fn list(management: &Management) -> Result<Vec<ControlPlane>, ClusterE
 
 /// One ControlPlane, or `None`.
 pub async fn get(management: &Management, name: &PlaneName) -> Result<Option<ControlPlane>, ClusterError> {
-    management.planes().get_opt(name.as_str()).await.map_err(api_error(format!("reading control plane {name}")))
+    management.planes().get_opt(name.as_str()).await.map_err(management.fail(format!("reading control plane {name}")))
 }
 
 /// Deletes `name` and all its data (its deletion policy is set to `Destroy` first), waits
@@ -300,14 +317,14 @@ async fn delete_and_wait(management: &Management, name: &PlaneName, timeout: Dur
     match planes.patch(name.as_str(), &PatchParams::default(), &Patch::Merge(&destroy)).await {
         Ok(_) => {}
         Err(err) if is_status(&err, 404) => return Ok(false),
-        Err(err) => return Err(api_error(format!("marking control plane {name} for destruction"))(err)),
+        Err(err) => return Err(management.fail(format!("marking control plane {name} for destruction"))(err)),
     }
     match planes.delete(name.as_str(), &DeleteParams::default()).await {
         Ok(_) => {}
         Err(err) if is_status(&err, 404) => {}
-        Err(err) => return Err(api_error(format!("deleting control plane {name}"))(err)),
+        Err(err) => return Err(management.fail(format!("deleting control plane {name}"))(err)),
     }
-    let gone = tokio::time::timeout(timeout, wait_gone(&planes, name)).await;
+    let gone = tokio::time::timeout(timeout, wait_gone(management, name)).await;
     match gone {
         Ok(result) => result?,
         Err(_) => return Err(ClusterError::DeleteTimeout { name: name.to_string(), waited: timeout }),
@@ -315,24 +332,28 @@ async fn delete_and_wait(management: &Management, name: &PlaneName, timeout: Dur
     let endpoint = api::endpoint_name(name.as_str());
     match management.endpoints().delete(&endpoint, &DeleteParams::default()).await {
         Err(err) if !is_status(&err, 404) => {
-            return Err(api_error(format!("deleting ControlPlaneEndpoint {endpoint}"))(err));
+            return Err(management.fail(format!("deleting ControlPlaneEndpoint {endpoint}"))(err));
         }
         _ => {}
     }
     Ok(true)
 }
 
-async fn wait_gone(planes: &Api<ControlPlane>, name: &PlaneName) -> Result<(), ClusterError> {
+async fn wait_gone(management: &Management, name: &PlaneName) -> Result<(), ClusterError> {
+    let planes = management.planes();
     loop {
         let Some(cp) =
-            planes.get_opt(name.as_str()).await.map_err(api_error(format!("reading control plane {name}")))?
+            planes.get_opt(name.as_str()).await.map_err(management.fail(format!("reading control plane {name}")))?
         else {
             return Ok(());
         };
         let version = cp.metadata.resource_version.unwrap_or_default();
         let params = WatchParams::default().fields(&format!("metadata.name={name}")).timeout(290);
-        let mut events =
-            planes.watch(&params, &version).await.map_err(api_error(format!("watching control plane {name}")))?.boxed();
+        let mut events = planes
+            .watch(&params, &version)
+            .await
+            .map_err(management.fail(format!("watching control plane {name}")))?
+            .boxed();
         while let Some(event) = events.next().await {
             match event {
                 Ok(WatchEvent::Deleted(_)) => return Ok(()),

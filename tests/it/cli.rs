@@ -340,3 +340,41 @@ async fn client_for_context_token(isolated: &Isolated, port: &str, token: &str) 
     let paths = kplane::kubeconfig::KubeconfigPaths::explicit(path);
     kplane::kubeconfig::client(&paths, "x").await.unwrap()
 }
+
+/// Compares `actual` with the committed snapshot `tests/it/snapshots/<name>`; with
+/// `KPLANE_UPDATE_SNAPSHOTS=1` in the environment it rewrites the snapshot instead.
+fn assert_snapshot(name: &str, actual: &str) {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/snapshots").join(name);
+    if std::env::var_os("KPLANE_UPDATE_SNAPSHOTS").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        expected == actual,
+        "{} differs from the output (rerun with KPLANE_UPDATE_SNAPSHOTS=1 to accept it):\n--- snapshot\n{expected}\n--- output\n{actual}",
+        path.display()
+    );
+}
+
+#[test]
+fn help_texts_match_their_snapshots() {
+    let isolated = Isolated::new();
+    for (snapshot, args) in [
+        ("help.txt", &["--help"][..]),
+        ("help-up.txt", &["up", "--help"][..]),
+        ("help-create-cluster.txt", &["create", "cluster", "--help"][..]),
+        ("help-cc.txt", &["cc", "--help"][..]),
+        ("help-delete-cluster.txt", &["delete", "cluster", "--help"][..]),
+        ("help-get-clusters.txt", &["get", "clusters", "--help"][..]),
+        ("help-get-credentials.txt", &["get-credentials", "--help"][..]),
+        ("help-config.txt", &["config", "--help"][..]),
+    ] {
+        let output = isolated.run(args);
+        assert!(output.status.success(), "{args:?}: {output:?}");
+        assert!(output.stderr.is_empty(), "help goes to stdout: {output:?}");
+        assert_no_ansi(&output);
+        assert_snapshot(snapshot, &text(&output.stdout));
+    }
+}
