@@ -148,7 +148,6 @@ async fn control_planes(sizes: &Sizes) {
     let (running, _dir) = start().await;
     let api: Api<ControlPlane> = Api::all(client(&running, "root").await);
     let count = sizes.control_planes;
-    let before = rss_bytes();
     let started = Instant::now();
     let creates = (0..count).map(|i| {
         let api = api.clone();
