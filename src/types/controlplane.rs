@@ -22,6 +22,8 @@ pub const SYSTEM_NAMESPACE: &str = "kplane-system";
 pub const FINALIZER: &str = "controlplane.kplane.dev/finalizer";
 /// Label on objects the controller makes for a ControlPlane (its Secret), naming it.
 pub const NAME_LABEL: &str = "controlplane.kplane.dev/name";
+/// Annotation on a ControlPlane the server made because its plane was first addressed.
+pub const CREATED_ON_FIRST_ACCESS: &str = "controlplane.kplane.dev/created-on-first-access";
 /// The condition type the controller maintains.
 pub const READY: &str = "Ready";
 

@@ -18,19 +18,23 @@ use crate::storage::TxnOp;
 use crate::types::PlaneName;
 use crate::types::controlplane::{self, ControlPlane};
 
-/// Annotation on a `ControlPlane` the server made because its plane was first addressed.
-pub const CREATED_ON_FIRST_ACCESS: &str = "controlplane.kplane.dev/created-on-first-access";
-
 /// How often an update of a plane record is retried when it races another.
 const RECORD_UPDATE_ATTEMPTS: usize = 8;
 
 /// A per-plane admin token: `kplane.<plane>.<secret>`. The plane is readable so a request
 /// with another plane's token gets a clear 403; only the SHA-256 of the whole token is
 /// stored, in the plane's record.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct PlaneToken {
     pub plane: PlaneName,
     token: String,
+}
+
+impl std::fmt::Debug for PlaneToken {
+    // Never print the secret (errors and logs may show a token).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "PlaneToken({}, <redacted>)", self.plane)
+    }
 }
 
 impl PlaneToken {
@@ -188,7 +192,7 @@ fn adopted_control_plane(plane: &PlaneName, now: &str) -> Value {
         "uid": meta::new_uid(),
         "creationTimestamp": now,
         "generation": 1,
-        "annotations": {CREATED_ON_FIRST_ACCESS: "true"},
+        "annotations": {controlplane::CREATED_ON_FIRST_ACCESS: "true"},
     });
     value
 }

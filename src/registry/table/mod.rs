@@ -586,6 +586,30 @@ mod tests {
     }
 
     #[test]
+    fn control_planes_print_ready_and_endpoint() {
+        let rt = KindTable::management().lookup("controlplane.kplane.dev", "v1alpha1", "controlplanes").unwrap();
+        let cp = json!({
+            "metadata": {"name": "demo", "creationTimestamp": "2024-05-01T11:50:00Z"},
+            "spec": {"classRef": {"name": "big"}},
+            "status": {"endpoint": "https://h/clusters/demo/control-plane",
+                       "conditions": [{"type": "Ready", "status": "False", "reason": "EndpointPending"}]},
+        });
+        let cells = row(rt, &cp, IncludeObject::None, now())["cells"].clone();
+        assert_eq!(
+            cells,
+            json!([
+                "demo",
+                "False",
+                "https://h/clusters/demo/control-plane",
+                "10m",
+                "Virtual",
+                "big",
+                "EndpointPending"
+            ])
+        );
+    }
+
+    #[test]
     fn kinds_without_a_printer_get_the_default_columns() {
         let role = rt("rbac.authorization.k8s.io", "roles");
         let defs = column_definitions(role);
@@ -673,9 +697,10 @@ mod tests {
 
     #[test]
     fn every_printer_fills_every_column() {
-        // An empty object must still yield one cell per column, for every built-in.
+        // An empty object must still yield one cell per column, for every built-in (the
+        // management table holds them all, kplane's own kinds included).
         let empty = json!({"metadata": {"name": "x"}});
-        for rt in KindTable::builtin().all() {
+        for rt in KindTable::management().all() {
             let defs = column_definitions(rt);
             let row = row(rt, &empty, IncludeObject::None, now());
             assert_eq!(row["cells"].as_array().map(Vec::len), Some(defs.len()), "{}", rt.kind);
