@@ -91,7 +91,9 @@ macro_rules! resource {
 #[serde(rename_all = "camelCase")]
 #[schemars(rename = "dev.kplane.controlplane.v1alpha1.ControlPlane")]
 pub struct ControlPlane {
+    #[serde(default)]
     pub api_version: String,
+    #[serde(default)]
     pub kind: String,
     #[serde(default)]
     pub metadata: ObjectMeta,
@@ -112,12 +114,10 @@ pub struct ControlPlaneSpec {
     /// `Virtual` (the default and the only mode served).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<String>,
-    /// The ControlPlaneEndpoint giving the URLs written into the plane's kubeconfig; when
-    /// unset, the server's own address is used.
+    /// The ControlPlaneEndpoint giving the URL written into the plane's kubeconfig (default: the server's).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endpoint_ref: Option<LocalObjectReference>,
-    /// `Retain` keeps the plane's data when the ControlPlane is deleted, `Destroy` removes it.
-    /// Unset: the class's policy, else `Retain`.
+    /// On deletion `Retain` keeps the plane's data, `Destroy` removes it (default: the class's, else Retain).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deletion_policy: Option<String>,
     #[serde(rename = "virtual", default, skip_serializing_if = "Option::is_none")]
@@ -128,8 +128,7 @@ pub struct ControlPlaneSpec {
 #[serde(rename_all = "camelCase")]
 #[schemars(rename = "dev.kplane.controlplane.v1alpha1.VirtualSpec")]
 pub struct VirtualSpec {
-    /// The path segment of the plane (`/clusters/<clusterPath>/control-plane`); defaults to
-    /// the ControlPlane's name.
+    /// The plane's path segment, `/clusters/<clusterPath>/control-plane` (default: the object's name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_path: Option<String>,
 }
@@ -168,7 +167,9 @@ pub struct SecretReference {
 #[serde(rename_all = "camelCase")]
 #[schemars(rename = "dev.kplane.controlplane.v1alpha1.ControlPlaneEndpoint")]
 pub struct ControlPlaneEndpoint {
+    #[serde(default)]
     pub api_version: String,
+    #[serde(default)]
     pub kind: String,
     #[serde(default)]
     pub metadata: ObjectMeta,
@@ -212,7 +213,9 @@ pub struct EndpointStatus {
 #[serde(rename_all = "camelCase")]
 #[schemars(rename = "dev.kplane.controlplane.v1alpha1.ControlPlaneClass")]
 pub struct ControlPlaneClass {
+    #[serde(default)]
     pub api_version: String,
+    #[serde(default)]
     pub kind: String,
     #[serde(default)]
     pub metadata: ObjectMeta,

@@ -62,7 +62,9 @@ pub(super) fn patch_schema_name() -> String {
 
 /// All schemas the document of `rows` (one group-version) references.
 pub(super) fn components(rows: &[&ResourceType]) -> Map<String, Value> {
-    let mut generator = SchemaSettings::openapi3().into_generator();
+    let mut settings = SchemaSettings::openapi3();
+    settings.transforms.insert(0, Box::new(OptionalIsNotNull));
+    let mut generator = settings.into_generator();
     // Named by the operations of every resource: delete bodies and responses, patch bodies.
     generator.subschema_for::<Status>();
     generator.subschema_for::<DeleteOptions>();
@@ -183,5 +185,37 @@ fn unrequire_metadata(schema: &mut Value) {
     required.retain(|field| field != "metadata");
     if required.is_empty() {
         object.remove("required");
+    }
+}
+
+/// An optional field is just not required, as upstream's schemas say it: schemars' derived
+/// schemas make `Option<T>` "T or null" (`anyOf [T, null]`, `type: [t, null]`), which
+/// `kubectl explain` cannot descend into. k8s-openapi writes its schemas by hand and never does
+/// this; kplane's own kinds derive theirs.
+#[derive(Clone)]
+struct OptionalIsNotNull;
+
+impl schemars::transform::Transform for OptionalIsNotNull {
+    fn transform(&mut self, schema: &mut schemars::Schema) {
+        if let Some(object) = schema.as_object_mut() {
+            let null = serde_json::json!({"type": "null"});
+            let any_of = object.get("anyOf").and_then(Value::as_array);
+            if let Some([inner, other]) = any_of.map(Vec::as_slice)
+                && *other == null
+                && let Value::Object(inner) = inner.clone()
+            {
+                object.remove("anyOf");
+                for (key, value) in inner {
+                    object.entry(key).or_insert(value);
+                }
+            }
+            if let Some(Value::Array(types)) = object.get("type") {
+                let types: Vec<Value> = types.iter().filter(|t| *t != "null").cloned().collect();
+                if let [only] = types.as_slice() {
+                    object.insert("type".into(), only.clone());
+                }
+            }
+        }
+        schemars::transform::transform_subschemas(self, schema);
     }
 }

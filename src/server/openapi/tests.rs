@@ -225,3 +225,21 @@ fn document_sizes() {
     println!("{total:>9} bytes  total (with index)");
     assert!(total < 4 << 20, "documents total {total} bytes");
 }
+
+#[test]
+fn the_management_api_is_documented_for_the_root_plane_only_without_nullable_wrappers() {
+    let root = OpenApiV3::for_plane(&crate::types::PlaneName::root());
+    let (_, bytes) = root.document("apis/controlplane.kplane.dev/v1alpha1").expect("management document");
+    let doc: Value = serde_json::from_slice(bytes).unwrap();
+    let schemas = &doc["components"]["schemas"];
+    let spec = &schemas["dev.kplane.controlplane.v1alpha1.ControlPlaneSpec"]["properties"];
+    // kubectl explain descends through `allOf [$ref]`, not through `anyOf [T, null]`.
+    assert_eq!(
+        spec["classRef"]["allOf"][0]["$ref"],
+        "#/components/schemas/dev.kplane.controlplane.v1alpha1.LocalObjectReference"
+    );
+    assert_eq!(spec["deletionPolicy"]["type"], "string");
+    assert!(!String::from_utf8_lossy(bytes).contains("anyOf"), "no Option wrappers left");
+    let vcp = OpenApiV3::for_plane(&crate::types::PlaneName::parse("demo").unwrap());
+    assert!(vcp.document("apis/controlplane.kplane.dev/v1alpha1").is_none());
+}
