@@ -12,7 +12,7 @@
 //! Secrets (a deleted Secret is written again, with a new token), a few at a time,
 //! never two for the same name at once; failures retry after [`RETRY_INTERVAL`].
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -29,7 +29,8 @@ use crate::registry::kind::KindTable;
 use crate::registry::meta;
 use crate::registry::selector::LabelSelector;
 use crate::registry::store::{
-    DeleteOptions, ListOptions, Registry, Subresource, Target, WatchEventType, WatchOptions, Watcher, WriteOptions,
+    DeleteOptions, ListOptions, Registry, Subresource, Target, WatchEvent, WatchEventType, WatchOptions, Watcher,
+    WriteOptions,
 };
 use crate::types::PlaneName;
 use crate::types::controlplane::{
@@ -75,6 +76,8 @@ pub async fn run(registry: Arc<Registry>, server: ServerInfo, mut shutdown: watc
     let mut queue = Queue::default();
     let mut running: JoinSet<(String, ApiResult<Outcome>)> = JoinSet::new();
     'watching: loop {
+        // A fresh ControlPlane watch starts with every object, so the index is rebuilt from it.
+        let mut index = EndpointIndex::default();
         let (mut planes, mut endpoints, mut secrets) = match watch_all(&registry).await {
             Ok(watches) => watches,
             Err(err) => {
@@ -98,21 +101,23 @@ pub async fn run(registry: Arc<Registry>, server: ServerInfo, mut shutdown: watc
             tokio::select! {
                 event = planes.next() => match event {
                     Some(event) if event.kind == WatchEventType::Error => continue 'watching,
-                    Some(event) => queue.add(meta::name(&event.object).unwrap_or_default()),
+                    Some(event) => {
+                        index.observe(&event);
+                        queue.add(meta::name(&event.object).unwrap_or_default());
+                    }
                     None => continue 'watching,
                 },
                 event = secrets.next() => match event {
                     Some(event) if event.kind == WatchEventType::Error => continue 'watching,
                     // A kubeconfig Secret changed or was deleted: its ControlPlane puts it back.
-                    Some(event) => queue.add(meta::labels(&event.object).get(api::NAME_LABEL).and_then(Value::as_str).unwrap_or_default()),
+                    Some(event) => queue.add(owner_label(&event.object)),
                     None => continue 'watching,
                 },
                 event = endpoints.next() => match event {
                     Some(event) if event.kind == WatchEventType::Error => continue 'watching,
                     Some(event) => {
-                        let endpoint = meta::name(&event.object).unwrap_or_default().to_string();
-                        for name in referencing(&registry, &endpoint).await {
-                            queue.add(&name);
+                        for name in index.planes_of(meta::name(&event.object).unwrap_or_default()) {
+                            queue.add(name);
                         }
                     }
                     None => continue 'watching,
@@ -166,16 +171,41 @@ async fn watch_all(registry: &Registry) -> ApiResult<(Watcher, Watcher, Watcher)
     Ok((planes, endpoints, secrets))
 }
 
-/// The ControlPlanes whose `endpointRef` names `endpoint`.
-async fn referencing(registry: &Registry, endpoint: &str) -> Vec<String> {
-    let Ok(list) = registry.list(&management_target("controlplanes"), &ListOptions::default()).await else {
-        return vec![];
-    };
-    list.items
-        .iter()
-        .filter(|cp| cp.pointer("/spec/endpointRef/name").and_then(Value::as_str) == Some(endpoint))
-        .filter_map(|cp| meta::name(cp).map(String::from))
-        .collect()
+/// The ControlPlane a kubeconfig Secret belongs to, from its label.
+fn owner_label(secret: &Value) -> &str {
+    let labels = secret.pointer("/metadata/labels").and_then(Value::as_object);
+    labels.and_then(|l| l.get(api::NAME_LABEL)).and_then(Value::as_str).unwrap_or_default()
+}
+
+/// Which ControlPlanes name each ControlPlaneEndpoint, kept from the ControlPlane watch, so an
+/// endpoint's change finds its planes without listing every ControlPlane.
+#[derive(Default)]
+struct EndpointIndex {
+    planes_by_endpoint: HashMap<String, BTreeSet<String>>,
+    endpoint_of_plane: HashMap<String, String>,
+}
+
+impl EndpointIndex {
+    fn observe(&mut self, event: &WatchEvent) {
+        let Some(plane) = meta::name(&event.object) else { return };
+        if let Some(old) = self.endpoint_of_plane.remove(plane)
+            && let Some(planes) = self.planes_by_endpoint.get_mut(&old)
+        {
+            planes.remove(plane);
+            if planes.is_empty() {
+                self.planes_by_endpoint.remove(&old);
+            }
+        }
+        let endpoint = event.object.pointer("/spec/endpointRef/name").and_then(Value::as_str);
+        if let Some(endpoint) = endpoint.filter(|_| event.kind != WatchEventType::Deleted) {
+            self.endpoint_of_plane.insert(plane.to_string(), endpoint.to_string());
+            self.planes_by_endpoint.entry(endpoint.to_string()).or_default().insert(plane.to_string());
+        }
+    }
+
+    fn planes_of(&self, endpoint: &str) -> Vec<&String> {
+        self.planes_by_endpoint.get(endpoint).into_iter().flatten().collect()
+    }
 }
 
 /// The work queue: names to reconcile, names being reconciled, and names to retry later.
@@ -328,7 +358,9 @@ async fn provision(
             }
         }
     };
-    registry.create_plane(&plane).await?;
+    if !registry.plane_exists(&plane).await? {
+        registry.create_plane(&plane).await?;
+    }
     let secret_ref = ensure_kubeconfig_secret(registry, server, name, &plane, &endpoint).await?;
     Ok(Ok(ControlPlaneStatus {
         endpoint: Some(endpoint),
@@ -571,6 +603,24 @@ mod tests {
         queue.finish("a".into(), true);
         assert!(queue.next_retry().is_some());
         assert_eq!(queue.start_next(), None);
+    }
+
+    #[test]
+    fn the_endpoint_index_follows_control_planes() {
+        let event = |kind, name: &str, endpoint: Option<&str>| WatchEvent {
+            kind,
+            object: json!({"metadata": {"name": name}, "spec": {"endpointRef": endpoint.map(|e| json!({"name": e}))}}),
+        };
+        let mut index = EndpointIndex::default();
+        index.observe(&event(WatchEventType::Added, "a", Some("e1")));
+        index.observe(&event(WatchEventType::Added, "b", Some("e1")));
+        assert_eq!(index.planes_of("e1"), vec!["a", "b"]);
+        index.observe(&event(WatchEventType::Modified, "a", Some("e2")));
+        assert_eq!((index.planes_of("e1"), index.planes_of("e2")), (vec![&"b".to_string()], vec![&"a".to_string()]));
+        index.observe(&event(WatchEventType::Deleted, "b", Some("e1")));
+        assert!(index.planes_of("e1").is_empty());
+        index.observe(&event(WatchEventType::Modified, "a", None));
+        assert!(index.planes_of("e2").is_empty());
     }
 
     #[test]
