@@ -12,7 +12,7 @@
 //! Secrets (a deleted Secret is written again, with a new token), a few at a time,
 //! never two for the same name at once; failures retry after [`RETRY_INTERVAL`].
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -22,7 +22,6 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::{Condition, Time};
 use serde_json::{Value, json};
 use tokio::sync::watch;
 use tokio::task::JoinSet;
-use tokio::time::Instant;
 
 use crate::registry::error::{ApiError, ApiResult};
 use crate::registry::kind::KindTable;
@@ -73,7 +72,7 @@ fn ignore_exists(result: ApiResult<Value>) -> ApiResult<()> {
 /// Runs until `shutdown` flips to true.
 pub async fn run(registry: Arc<Registry>, server: ServerInfo, mut shutdown: watch::Receiver<bool>) {
     let server = Arc::new(server);
-    let mut queue = Queue::default();
+    let mut queue = super::queue::Queue::default();
     let mut running: JoinSet<(String, ApiResult<Outcome>)> = JoinSet::new();
     'watching: loop {
         // A fresh ControlPlane watch starts with every object, so the index is rebuilt from it.
@@ -97,7 +96,7 @@ pub async fn run(registry: Arc<Registry>, server: ServerInfo, mut shutdown: watc
                     (name, outcome)
                 });
             }
-            let retry_at = queue.next_retry();
+            let retry_at = queue.next_due();
             tokio::select! {
                 event = planes.next() => match event {
                     Some(event) if event.kind == WatchEventType::Error => continue 'watching,
@@ -132,21 +131,14 @@ pub async fn run(registry: Arc<Registry>, server: ServerInfo, mut shutdown: watc
                             true
                         }
                     };
-                    queue.finish(name, retry);
+                    queue.finish(name, retry.then_some(RETRY_INTERVAL));
                 },
-                _ = sleep_until(retry_at) => queue.release_due(),
+                _ = super::queue::sleep_until(retry_at) => queue.release_due(),
                 _ = shutdown.changed() => break 'watching,
             }
         }
     }
     running.shutdown().await;
-}
-
-async fn sleep_until(at: Option<Instant>) {
-    match at {
-        Some(at) => tokio::time::sleep_until(at).await,
-        None => std::future::pending().await,
-    }
 }
 
 /// Watches of ControlPlanes, ControlPlaneEndpoints and the kubeconfig Secrets.
@@ -205,58 +197,6 @@ impl EndpointIndex {
 
     fn planes_of(&self, endpoint: &str) -> Vec<&String> {
         self.planes_by_endpoint.get(endpoint).into_iter().flatten().collect()
-    }
-}
-
-/// The work queue: names to reconcile, names being reconciled, and names to retry later.
-#[derive(Default)]
-struct Queue {
-    dirty: BTreeSet<String>,
-    in_flight: HashSet<String>,
-    /// Changed while in flight: reconcile again when the running pass ends.
-    again: HashSet<String>,
-    retries: Vec<(Instant, String)>,
-}
-
-impl Queue {
-    fn add(&mut self, name: &str) {
-        if name.is_empty() {
-            return;
-        }
-        if self.in_flight.contains(name) {
-            self.again.insert(name.to_string());
-        } else {
-            self.dirty.insert(name.to_string());
-        }
-    }
-
-    fn start_next(&mut self) -> Option<String> {
-        let name = self.dirty.pop_first()?;
-        self.in_flight.insert(name.clone());
-        Some(name)
-    }
-
-    fn finish(&mut self, name: String, retry: bool) {
-        self.in_flight.remove(&name);
-        if self.again.remove(&name) {
-            self.dirty.insert(name);
-        } else if retry {
-            self.retries.push((Instant::now() + RETRY_INTERVAL, name));
-        }
-    }
-
-    fn next_retry(&self) -> Option<Instant> {
-        self.retries.iter().map(|(at, _)| *at).min()
-    }
-
-    fn release_due(&mut self) {
-        let now = Instant::now();
-        let (due, later): (Vec<_>, Vec<_>) =
-            std::mem::take(&mut self.retries).into_iter().partition(|(at, _)| *at <= now);
-        self.retries = later;
-        for (_, name) in due {
-            self.add(&name);
-        }
     }
 }
 
@@ -522,7 +462,7 @@ async fn finalize(registry: &Registry, planes: &Target, object: Value, cp: &Cont
     Ok(Outcome::Done)
 }
 
-fn condition(status: &str, reason: &str, message: String) -> Condition {
+pub(super) fn condition(status: &str, reason: &str, message: String) -> Condition {
     Condition {
         type_: api::READY.into(),
         status: status.into(),
@@ -550,16 +490,17 @@ pub fn kubeconfig_yaml(context: &str, server: &str, ca_pem: &str, token: &str) -
     serde_norway::to_string(&config).unwrap_or_default()
 }
 
-fn management_target(plural: &str) -> Target {
+pub(super) fn management_target(plural: &str) -> Target {
     target(&PlaneName::root(), api::GROUP, api::VERSION, plural, None)
 }
 
-fn target(plane: &PlaneName, group: &str, version: &str, plural: &str, namespace: Option<&str>) -> Target {
+/// The target of a type `plane` serves; only for types compiled in.
+pub(super) fn target(plane: &PlaneName, group: &str, version: &str, plural: &str, namespace: Option<&str>) -> Target {
     let rt = KindTable::for_plane(plane).lookup(group, version, plural).expect("invariant: a served type").clone();
     Target { plane: plane.clone(), rt, namespace: namespace.map(String::from) }
 }
 
-fn internal(err: serde_json::Error) -> ApiError {
+pub(super) fn internal(err: serde_json::Error) -> ApiError {
     ApiError::internal(format!("a management object could not be read: {err}"))
 }
 
@@ -589,20 +530,6 @@ mod tests {
             ..Default::default()
         });
         assert_eq!(external_endpoint(&endpoint).as_deref(), Some("https://status-external"));
-    }
-
-    #[test]
-    fn the_queue_never_runs_a_name_twice_at_once() {
-        let mut queue = Queue::default();
-        queue.add("a");
-        assert_eq!(queue.start_next().as_deref(), Some("a"));
-        queue.add("a");
-        assert_eq!(queue.start_next(), None, "a is in flight");
-        queue.finish("a".into(), false);
-        assert_eq!(queue.start_next().as_deref(), Some("a"), "changed while in flight: runs again");
-        queue.finish("a".into(), true);
-        assert!(queue.next_retry().is_some());
-        assert_eq!(queue.start_next(), None);
     }
 
     #[test]

@@ -2,7 +2,9 @@
 //! through the registry, never around it. Uses `registry`; never `server` or `cli`.
 
 pub mod controlplane;
+pub mod fleet;
 pub mod namespace;
+mod queue;
 
 use std::sync::Arc;
 
@@ -19,6 +21,7 @@ pub fn spawn_all(
 ) -> Vec<JoinHandle<()>> {
     vec![
         tokio::spawn(namespace::run(registry.clone(), shutdown.clone())),
-        tokio::spawn(controlplane::run(registry, server, shutdown)),
+        tokio::spawn(controlplane::run(registry.clone(), server, shutdown.clone())),
+        tokio::spawn(fleet::run(registry, shutdown)),
     ]
 }

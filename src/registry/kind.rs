@@ -111,7 +111,8 @@ fn proto_package(group: &str) -> String {
     format!("k8s.io.api.{short}")
 }
 
-/// kplane's own groups (`controlplane.kplane.dev`) end with this; they have no protobuf form.
+/// kplane's own groups (`controlplane.kplane.dev`, `kplane.dev`) end with this; they have no
+/// protobuf form.
 const MANAGEMENT_GROUP_SUFFIX: &str = "kplane.dev";
 
 /// Options of one built-in row.
@@ -341,6 +342,7 @@ pub fn management_types() -> Vec<ResourceType> {
         builtin::<ControlPlane>(Row { short_names: &["cp"], categories: kplane, status: true, ..PLAIN }),
         builtin::<ControlPlaneEndpoint>(Row { short_names: &["cpe"], categories: kplane, status: true, ..PLAIN }),
         builtin::<ControlPlaneClass>(Row { short_names: &["cpc"], categories: kplane, status: true, ..PLAIN }),
+        builtin::<crate::types::fleet::Fleet>(Row { short_names: &["flt"], categories: kplane, status: true, ..PLAIN }),
     ]
 }
 
@@ -448,7 +450,8 @@ mod tests {
         let vcp = KindTable::for_plane(&crate::types::PlaneName::parse("demo").unwrap());
         assert!(vcp.lookup("controlplane.kplane.dev", "v1alpha1", "controlplanes").is_none());
         assert!(vcp.lookup("", "v1", "configmaps").is_some());
-        assert_eq!(root.all().len(), vcp.all().len() + 3);
+        assert_eq!(root.all().len(), vcp.all().len() + 4);
+        assert!(root.lookup("kplane.dev", "v1", "fleets").is_some_and(|f| f.short_names == ["flt"]));
     }
 
     #[test]

@@ -142,6 +142,21 @@ pub fn validate_name(rt: &ResourceType, name: &str) -> Result<(), Cause> {
 }
 
 /// Rules for labels, annotations and generateName that apply to every kind.
+/// Everything a create, update or patch checks on the resulting object: metadata, then the
+/// rules of kinds that have more (kplane's own).
+pub fn validate_object(rt: &ResourceType, object: &Value) -> Vec<Cause> {
+    let mut causes = validate_metadata(rt, object);
+    if (rt.group.as_ref(), rt.kind.as_ref()) == (crate::types::fleet::GROUP, "Fleet")
+        && let Ok(spec) = serde_json::from_value::<crate::types::fleet::FleetSpec>(object["spec"].clone())
+    {
+        let name = meta::name(object).unwrap_or_default();
+        for (field, value, message) in crate::types::fleet::spec_problems(&spec, name) {
+            causes.push(Cause::invalid(&field, &value, &message));
+        }
+    }
+    causes
+}
+
 pub fn validate_metadata(rt: &ResourceType, object: &Value) -> Vec<Cause> {
     let mut causes = Vec::new();
     if let Some(name) = meta::name(object)

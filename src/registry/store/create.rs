@@ -5,7 +5,7 @@ use serde_json::Value;
 use super::{Registry, Target, WriteOptions, decode, encode, namespace};
 use crate::registry::error::{ApiError, ApiResult, Cause, from_storage};
 use crate::registry::meta;
-use crate::registry::validation::validate_metadata;
+use crate::registry::validation::validate_object;
 use crate::storage;
 
 /// How many fresh `generateName` suffixes to try before giving up (upstream retries too).
@@ -46,7 +46,7 @@ impl Registry {
                 (None, None) => unreachable!("invariant: checked above"),
             };
             meta::set_meta(&mut object, "name", Value::String(name.clone()));
-            let causes = validate_metadata(rt, &object);
+            let causes = validate_object(rt, &object);
             if !causes.is_empty() {
                 return Err(ApiError::invalid(rt, &name, causes));
             }

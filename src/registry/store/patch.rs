@@ -8,7 +8,7 @@ use super::update::{Subresource, merge_for_update};
 use super::{Registry, Target, WriteOptions, decode};
 use crate::registry::error::{ApiError, ApiResult};
 use crate::registry::meta;
-use crate::registry::validation::{FieldValidation, prepare_body, validate_metadata};
+use crate::registry::validation::{FieldValidation, prepare_body, validate_object};
 
 /// Upstream's cap on JSON patch operations.
 const MAX_JSON_PATCH_OPERATIONS: usize = 10_000;
@@ -89,7 +89,7 @@ impl Registry {
             let prepared = prepare_body(rt, patched, validation)?;
             let mut new = merge_for_update(target, &old, prepared.object, subresource);
             meta::set_meta(&mut new, "name", Value::String(name.into()));
-            let causes = validate_metadata(rt, &new);
+            let causes = validate_object(rt, &new);
             if !causes.is_empty() {
                 return Err(ApiError::invalid(rt, name, causes));
             }

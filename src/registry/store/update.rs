@@ -49,7 +49,7 @@ impl Registry {
             return Err(ApiError::modified(&target.rt, name));
         }
         let new = merge_for_update(target, &old, object, subresource);
-        let causes = crate::registry::validation::validate_metadata(&target.rt, &new);
+        let causes = crate::registry::validation::validate_object(&target.rt, &new);
         if !causes.is_empty() {
             return Err(ApiError::invalid(&target.rt, name, causes));
         }

@@ -57,6 +57,7 @@ pub(crate) fn lookup(group: &str, kind: &str) -> Option<&'static Printer> {
         ("controlplane.kplane.dev", "ControlPlane") => &CONTROL_PLANE,
         ("controlplane.kplane.dev", "ControlPlaneEndpoint") => &CONTROL_PLANE_ENDPOINT,
         ("controlplane.kplane.dev", "ControlPlaneClass") => &CONTROL_PLANE_CLASS,
+        ("kplane.dev", "Fleet") => &FLEET,
         _ => return None,
     };
     Some(p)
@@ -1399,5 +1400,18 @@ static CONTROL_PLANE_CLASS: Printer = printer(
             p => p,
         };
         vec![name(o), json!(policy), json!(ctx.age(o))]
+    },
+);
+
+static FLEET: Printer = printer(
+    &[
+        NAME,
+        Column::new("Desired", "integer", "Member planes the Fleet asks for."),
+        Column::new("Ready", "integer", "Member planes that are ready (and seeded)."),
+        AGE,
+    ],
+    |o, ctx| {
+        let number = |pointer: &str| at(o, pointer).and_then(Value::as_i64).unwrap_or(0);
+        vec![name(o), json!(number("/spec/replicas")), json!(number("/status/readyReplicas")), json!(ctx.age(o))]
     },
 );

@@ -1,0 +1,90 @@
+//! The work queue every controller here uses: names to reconcile, names being reconciled, and
+//! names to look at again later. A name is never reconciled twice at once; a change that
+//! arrives while it is in flight makes it run once more afterwards.
+
+use std::collections::{BTreeSet, HashSet};
+use std::time::Duration;
+
+use tokio::time::Instant;
+
+#[derive(Default)]
+pub struct Queue {
+    dirty: BTreeSet<String>,
+    in_flight: HashSet<String>,
+    /// Changed while in flight: reconcile again when the running pass ends.
+    again: HashSet<String>,
+    later: Vec<(Instant, String)>,
+}
+
+impl Queue {
+    pub fn add(&mut self, name: &str) {
+        if name.is_empty() {
+            return;
+        }
+        if self.in_flight.contains(name) {
+            self.again.insert(name.to_string());
+        } else {
+            self.dirty.insert(name.to_string());
+        }
+    }
+
+    /// The next name to reconcile, now marked in flight.
+    pub fn start_next(&mut self) -> Option<String> {
+        let name = self.dirty.pop_first()?;
+        self.in_flight.insert(name.clone());
+        Some(name)
+    }
+
+    /// A pass over `name` ended; `after`: look at it again that much later.
+    pub fn finish(&mut self, name: String, after: Option<Duration>) {
+        self.in_flight.remove(&name);
+        if self.again.remove(&name) {
+            self.dirty.insert(name);
+        } else if let Some(after) = after {
+            self.later.push((Instant::now() + after, name));
+        }
+    }
+
+    /// When the earliest delayed name is due.
+    pub fn next_due(&self) -> Option<Instant> {
+        self.later.iter().map(|(at, _)| *at).min()
+    }
+
+    /// Queues the delayed names whose time has come.
+    pub fn release_due(&mut self) {
+        let now = Instant::now();
+        let (due, later): (Vec<_>, Vec<_>) =
+            std::mem::take(&mut self.later).into_iter().partition(|(at, _)| *at <= now);
+        self.later = later;
+        for (_, name) in due {
+            self.add(&name);
+        }
+    }
+}
+
+/// Sleeps until `at`, or forever when there is nothing to wait for (for `select!` arms).
+pub async fn sleep_until(at: Option<Instant>) {
+    match at {
+        Some(at) => tokio::time::sleep_until(at).await,
+        None => std::future::pending().await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_name_never_runs_twice_at_once() {
+        let mut queue = Queue::default();
+        queue.add("a");
+        assert_eq!(queue.start_next().as_deref(), Some("a"));
+        queue.add("a");
+        assert_eq!(queue.start_next(), None, "a is in flight");
+        queue.finish("a".into(), None);
+        assert_eq!(queue.start_next().as_deref(), Some("a"), "changed while in flight: runs again");
+        queue.finish("a".into(), Some(Duration::from_secs(60)));
+        assert!(queue.next_due().is_some());
+        assert_eq!(queue.start_next(), None, "not due yet");
+    }
+}
