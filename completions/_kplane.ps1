@@ -38,6 +38,7 @@ Register-ArgumentCompleter -Native -CommandName 'kplane' -ScriptBlock {
             [CompletionResult]::new('cc', 'cc', [CompletionResultType]::ParameterValue, 'Create a virtual control plane (short for `create cluster`)')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete a virtual control plane')
             [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'List the management plane and the virtual control planes')
+            [CompletionResult]::new('fleet', 'fleet', [CompletionResultType]::ParameterValue, 'Create, inspect, wait for and delete Fleets of virtual control planes')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'View settings, save the provider, or switch kubeconfig contexts')
             [CompletionResult]::new('get-credentials', 'get-credentials', [CompletionResultType]::ParameterValue, 'Write the kubeconfig context of a virtual control plane or of the management plane')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check what the active provider needs and say how to fix each problem')
@@ -259,6 +260,166 @@ Register-ArgumentCompleter -Native -CommandName 'kplane' -ScriptBlock {
         'kplane;get;help;help' {
             break
         }
+        'kplane;fleet' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The kplane config file (default: $XDG_CONFIG_HOME/kplane/config.yaml)')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'The kubeconfig to read and write (default: $KUBECONFIG, then ~/.kube/config)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only requested data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only requested data and errors')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never use colours (NO_COLOR in the environment does the same)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more (-v: debug, -vv: trace); logs go to stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more (-v: debug, -vv: trace); logs go to stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create a Fleet of N virtual control planes (members `<prefix>0000`, `<prefix>0001` …)')
+            [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Show a Fleet''s members and their phase')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the Fleets')
+            [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List the Fleets')
+            [CompletionResult]::new('wait', 'wait', [CompletionResultType]::ParameterValue, 'Wait until every member of a Fleet is ready')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete a Fleet (its members too when its deletion policy is Delete)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'kplane;fleet;create' {
+            [CompletionResult]::new('--replicas', '--replicas', [CompletionResultType]::ParameterName, 'How many member planes')
+            [CompletionResult]::new('--name-prefix', '--name-prefix', [CompletionResultType]::ParameterName, 'Prefix of member names (default: `<NAME>-`)')
+            [CompletionResult]::new('--names', '--names', [CompletionResultType]::ParameterName, 'Explicit member names, comma-separated (as many as --replicas)')
+            [CompletionResult]::new('--template', '--template', [CompletionResultType]::ParameterName, 'A YAML or JSON file of objects to create in every member (scenario seeding)')
+            [CompletionResult]::new('--deletion-policy', '--deletion-policy', [CompletionResultType]::ParameterName, 'Retain (keep members when the Fleet goes or shrinks) or Delete (delete them)')
+            [CompletionResult]::new('--ttl', '--ttl', [CompletionResultType]::ParameterName, 'Delete the Fleet this long after its creation (e.g. 30m, 2h)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long --wait waits')
+            [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Where the management plane runs: embedded (default), kind or k3s')
+            [CompletionResult]::new('--cluster-name', '--cluster-name', [CompletionResultType]::ParameterName, 'The management plane''s name')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The kplane config file (default: $XDG_CONFIG_HOME/kplane/config.yaml)')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'The kubeconfig to read and write (default: $KUBECONFIG, then ~/.kube/config)')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Wait until every member is ready (a progress bar on a terminal)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only requested data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only requested data and errors')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never use colours (NO_COLOR in the environment does the same)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more (-v: debug, -vv: trace); logs go to stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more (-v: debug, -vv: trace); logs go to stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'kplane;fleet;get' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: json or yaml (the Fleet), name (its members), default a table of members')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: json or yaml (the Fleet), name (its members), default a table of members')
+            [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Where the management plane runs: embedded (default), kind or k3s')
+            [CompletionResult]::new('--cluster-name', '--cluster-name', [CompletionResultType]::ParameterName, 'The management plane''s name')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The kplane config file (default: $XDG_CONFIG_HOME/kplane/config.yaml)')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'The kubeconfig to read and write (default: $KUBECONFIG, then ~/.kube/config)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only requested data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only requested data and errors')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never use colours (NO_COLOR in the environment does the same)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more (-v: debug, -vv: trace); logs go to stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more (-v: debug, -vv: trace); logs go to stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'kplane;fleet;list' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: json, yaml or name (default: a table)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: json, yaml or name (default: a table)')
+            [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Where the management plane runs: embedded (default), kind or k3s')
+            [CompletionResult]::new('--cluster-name', '--cluster-name', [CompletionResultType]::ParameterName, 'The management plane''s name')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The kplane config file (default: $XDG_CONFIG_HOME/kplane/config.yaml)')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'The kubeconfig to read and write (default: $KUBECONFIG, then ~/.kube/config)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only requested data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only requested data and errors')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never use colours (NO_COLOR in the environment does the same)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more (-v: debug, -vv: trace); logs go to stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more (-v: debug, -vv: trace); logs go to stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'kplane;fleet;ls' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: json, yaml or name (default: a table)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: json, yaml or name (default: a table)')
+            [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Where the management plane runs: embedded (default), kind or k3s')
+            [CompletionResult]::new('--cluster-name', '--cluster-name', [CompletionResultType]::ParameterName, 'The management plane''s name')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The kplane config file (default: $XDG_CONFIG_HOME/kplane/config.yaml)')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'The kubeconfig to read and write (default: $KUBECONFIG, then ~/.kube/config)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only requested data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only requested data and errors')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never use colours (NO_COLOR in the environment does the same)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more (-v: debug, -vv: trace); logs go to stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more (-v: debug, -vv: trace); logs go to stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'kplane;fleet;wait' {
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'timeout')
+            [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Where the management plane runs: embedded (default), kind or k3s')
+            [CompletionResult]::new('--cluster-name', '--cluster-name', [CompletionResultType]::ParameterName, 'The management plane''s name')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The kplane config file (default: $XDG_CONFIG_HOME/kplane/config.yaml)')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'The kubeconfig to read and write (default: $KUBECONFIG, then ~/.kube/config)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only requested data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only requested data and errors')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never use colours (NO_COLOR in the environment does the same)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more (-v: debug, -vv: trace); logs go to stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more (-v: debug, -vv: trace); logs go to stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'kplane;fleet;delete' {
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait until it is gone')
+            [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Where the management plane runs: embedded (default), kind or k3s')
+            [CompletionResult]::new('--cluster-name', '--cluster-name', [CompletionResultType]::ParameterName, 'The management plane''s name')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The kplane config file (default: $XDG_CONFIG_HOME/kplane/config.yaml)')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'The kubeconfig to read and write (default: $KUBECONFIG, then ~/.kube/config)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only requested data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only requested data and errors')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never use colours (NO_COLOR in the environment does the same)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more (-v: debug, -vv: trace); logs go to stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more (-v: debug, -vv: trace); logs go to stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'kplane;fleet;help' {
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create a Fleet of N virtual control planes (members `<prefix>0000`, `<prefix>0001` …)')
+            [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Show a Fleet''s members and their phase')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the Fleets')
+            [CompletionResult]::new('wait', 'wait', [CompletionResultType]::ParameterValue, 'Wait until every member of a Fleet is ready')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete a Fleet (its members too when its deletion policy is Delete)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'kplane;fleet;help;create' {
+            break
+        }
+        'kplane;fleet;help;get' {
+            break
+        }
+        'kplane;fleet;help;list' {
+            break
+        }
+        'kplane;fleet;help;wait' {
+            break
+        }
+        'kplane;fleet;help;delete' {
+            break
+        }
+        'kplane;fleet;help;help' {
+            break
+        }
         'kplane;config' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The kplane config file (default: $XDG_CONFIG_HOME/kplane/config.yaml)')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'The kubeconfig to read and write (default: $KUBECONFIG, then ~/.kube/config)')
@@ -426,6 +587,7 @@ Register-ArgumentCompleter -Native -CommandName 'kplane' -ScriptBlock {
             [CompletionResult]::new('cc', 'cc', [CompletionResultType]::ParameterValue, 'Create a virtual control plane (short for `create cluster`)')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete a virtual control plane')
             [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'List the management plane and the virtual control planes')
+            [CompletionResult]::new('fleet', 'fleet', [CompletionResultType]::ParameterValue, 'Create, inspect, wait for and delete Fleets of virtual control planes')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'View settings, save the provider, or switch kubeconfig contexts')
             [CompletionResult]::new('get-credentials', 'get-credentials', [CompletionResultType]::ParameterValue, 'Write the kubeconfig context of a virtual control plane or of the management plane')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check what the active provider needs and say how to fix each problem')
@@ -463,6 +625,29 @@ Register-ArgumentCompleter -Native -CommandName 'kplane' -ScriptBlock {
             break
         }
         'kplane;help;get;clusters' {
+            break
+        }
+        'kplane;help;fleet' {
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create a Fleet of N virtual control planes (members `<prefix>0000`, `<prefix>0001` …)')
+            [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Show a Fleet''s members and their phase')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the Fleets')
+            [CompletionResult]::new('wait', 'wait', [CompletionResultType]::ParameterValue, 'Wait until every member of a Fleet is ready')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete a Fleet (its members too when its deletion policy is Delete)')
+            break
+        }
+        'kplane;help;fleet;create' {
+            break
+        }
+        'kplane;help;fleet;get' {
+            break
+        }
+        'kplane;help;fleet;list' {
+            break
+        }
+        'kplane;help;fleet;wait' {
+            break
+        }
+        'kplane;help;fleet;delete' {
             break
         }
         'kplane;help;config' {

@@ -37,6 +37,9 @@ _kplane() {
             kplane,down)
                 cmd="kplane__subcmd__down"
                 ;;
+            kplane,fleet)
+                cmd="kplane__subcmd__fleet"
+                ;;
             kplane,get)
                 cmd="kplane__subcmd__get"
                 ;;
@@ -103,6 +106,45 @@ _kplane() {
             kplane__subcmd__delete__subcmd__help,help)
                 cmd="kplane__subcmd__delete__subcmd__help__subcmd__help"
                 ;;
+            kplane__subcmd__fleet,create)
+                cmd="kplane__subcmd__fleet__subcmd__create"
+                ;;
+            kplane__subcmd__fleet,delete)
+                cmd="kplane__subcmd__fleet__subcmd__delete"
+                ;;
+            kplane__subcmd__fleet,get)
+                cmd="kplane__subcmd__fleet__subcmd__get"
+                ;;
+            kplane__subcmd__fleet,help)
+                cmd="kplane__subcmd__fleet__subcmd__help"
+                ;;
+            kplane__subcmd__fleet,list)
+                cmd="kplane__subcmd__fleet__subcmd__list"
+                ;;
+            kplane__subcmd__fleet,ls)
+                cmd="kplane__subcmd__fleet__subcmd__list"
+                ;;
+            kplane__subcmd__fleet,wait)
+                cmd="kplane__subcmd__fleet__subcmd__wait"
+                ;;
+            kplane__subcmd__fleet__subcmd__help,create)
+                cmd="kplane__subcmd__fleet__subcmd__help__subcmd__create"
+                ;;
+            kplane__subcmd__fleet__subcmd__help,delete)
+                cmd="kplane__subcmd__fleet__subcmd__help__subcmd__delete"
+                ;;
+            kplane__subcmd__fleet__subcmd__help,get)
+                cmd="kplane__subcmd__fleet__subcmd__help__subcmd__get"
+                ;;
+            kplane__subcmd__fleet__subcmd__help,help)
+                cmd="kplane__subcmd__fleet__subcmd__help__subcmd__help"
+                ;;
+            kplane__subcmd__fleet__subcmd__help,list)
+                cmd="kplane__subcmd__fleet__subcmd__help__subcmd__list"
+                ;;
+            kplane__subcmd__fleet__subcmd__help,wait)
+                cmd="kplane__subcmd__fleet__subcmd__help__subcmd__wait"
+                ;;
             kplane__subcmd__get,cluster)
                 cmd="kplane__subcmd__get__subcmd__clusters"
                 ;;
@@ -139,6 +181,9 @@ _kplane() {
             kplane__subcmd__help,down)
                 cmd="kplane__subcmd__help__subcmd__down"
                 ;;
+            kplane__subcmd__help,fleet)
+                cmd="kplane__subcmd__help__subcmd__fleet"
+                ;;
             kplane__subcmd__help,get)
                 cmd="kplane__subcmd__help__subcmd__get"
                 ;;
@@ -172,6 +217,21 @@ _kplane() {
             kplane__subcmd__help__subcmd__delete,cluster)
                 cmd="kplane__subcmd__help__subcmd__delete__subcmd__cluster"
                 ;;
+            kplane__subcmd__help__subcmd__fleet,create)
+                cmd="kplane__subcmd__help__subcmd__fleet__subcmd__create"
+                ;;
+            kplane__subcmd__help__subcmd__fleet,delete)
+                cmd="kplane__subcmd__help__subcmd__fleet__subcmd__delete"
+                ;;
+            kplane__subcmd__help__subcmd__fleet,get)
+                cmd="kplane__subcmd__help__subcmd__fleet__subcmd__get"
+                ;;
+            kplane__subcmd__help__subcmd__fleet,list)
+                cmd="kplane__subcmd__help__subcmd__fleet__subcmd__list"
+                ;;
+            kplane__subcmd__help__subcmd__fleet,wait)
+                cmd="kplane__subcmd__help__subcmd__fleet__subcmd__wait"
+                ;;
             kplane__subcmd__help__subcmd__get,clusters)
                 cmd="kplane__subcmd__help__subcmd__get__subcmd__clusters"
                 ;;
@@ -182,7 +242,7 @@ _kplane() {
 
     case "${cmd}" in
         kplane)
-            opts="-q -v -h -V --config --kubeconfig --quiet --no-color --verbose --help --version up down create cc delete get config get-credentials doctor serve version completion help"
+            opts="-q -v -h -V --config --kubeconfig --quiet --no-color --verbose --help --version up down create cc delete get fleet config get-credentials doctor serve version completion help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -701,6 +761,328 @@ _kplane() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        kplane__subcmd__fleet)
+            opts="-q -v -h -V --config --kubeconfig --quiet --no-color --verbose --help --version create get list ls wait delete help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kplane__subcmd__fleet__subcmd__create)
+            opts="-q -v -h -V --replicas --name-prefix --names --template --deletion-policy --ttl --wait --timeout --provider --cluster-name --config --kubeconfig --quiet --no-color --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --replicas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --name-prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --names)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --template)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --deletion-policy)
+                    COMPREPLY=($(compgen -W "Retain Delete" -- "${cur}"))
+                    return 0
+                    ;;
+                --ttl)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --provider)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cluster-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kplane__subcmd__fleet__subcmd__delete)
+            opts="-q -v -h -V --timeout --provider --cluster-name --config --kubeconfig --quiet --no-color --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --provider)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cluster-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kplane__subcmd__fleet__subcmd__get)
+            opts="-o -q -v -h -V --output --provider --cluster-name --config --kubeconfig --quiet --no-color --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -W "json yaml name" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "json yaml name" -- "${cur}"))
+                    return 0
+                    ;;
+                --provider)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cluster-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kplane__subcmd__fleet__subcmd__help)
+            opts="create get list wait delete help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kplane__subcmd__fleet__subcmd__help__subcmd__create)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kplane__subcmd__fleet__subcmd__help__subcmd__delete)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kplane__subcmd__fleet__subcmd__help__subcmd__get)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kplane__subcmd__fleet__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kplane__subcmd__fleet__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kplane__subcmd__fleet__subcmd__help__subcmd__wait)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kplane__subcmd__fleet__subcmd__list)
+            opts="-o -q -v -h -V --output --provider --cluster-name --config --kubeconfig --quiet --no-color --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -W "json yaml name" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "json yaml name" -- "${cur}"))
+                    return 0
+                    ;;
+                --provider)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cluster-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kplane__subcmd__fleet__subcmd__wait)
+            opts="-q -v -h -V --timeout --provider --cluster-name --config --kubeconfig --quiet --no-color --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --provider)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cluster-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         kplane__subcmd__get)
             opts="-q -v -h -V --config --kubeconfig --quiet --no-color --verbose --help --version clusters cluster help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -842,7 +1224,7 @@ _kplane() {
             return 0
             ;;
         kplane__subcmd__help)
-            opts="up down create cc delete get config get-credentials doctor serve version completion help"
+            opts="up down create cc delete get fleet config get-credentials doctor serve version completion help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1012,6 +1394,90 @@ _kplane() {
         kplane__subcmd__help__subcmd__down)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kplane__subcmd__help__subcmd__fleet)
+            opts="create get list wait delete"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kplane__subcmd__help__subcmd__fleet__subcmd__create)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kplane__subcmd__help__subcmd__fleet__subcmd__delete)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kplane__subcmd__help__subcmd__fleet__subcmd__get)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kplane__subcmd__help__subcmd__fleet__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kplane__subcmd__help__subcmd__fleet__subcmd__wait)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -37,6 +37,7 @@ complete -c kplane -n "__fish_kplane_needs_command" -f -a "create" -d 'Create a 
 complete -c kplane -n "__fish_kplane_needs_command" -f -a "cc" -d 'Create a virtual control plane (short for `create cluster`)'
 complete -c kplane -n "__fish_kplane_needs_command" -f -a "delete" -d 'Delete a virtual control plane'
 complete -c kplane -n "__fish_kplane_needs_command" -f -a "get" -d 'List the management plane and the virtual control planes'
+complete -c kplane -n "__fish_kplane_needs_command" -f -a "fleet" -d 'Create, inspect, wait for and delete Fleets of virtual control planes'
 complete -c kplane -n "__fish_kplane_needs_command" -f -a "config" -d 'View settings, save the provider, or switch kubeconfig contexts'
 complete -c kplane -n "__fish_kplane_needs_command" -f -a "get-credentials" -d 'Write the kubeconfig context of a virtual control plane or of the management plane'
 complete -c kplane -n "__fish_kplane_needs_command" -f -a "doctor" -d 'Check what the active provider needs and say how to fix each problem'
@@ -168,6 +169,100 @@ complete -c kplane -n "__fish_kplane_using_subcommand get; and __fish_seen_subco
 complete -c kplane -n "__fish_kplane_using_subcommand get; and __fish_seen_subcommand_from cluster" -s V -l version -d 'Print version'
 complete -c kplane -n "__fish_kplane_using_subcommand get; and __fish_seen_subcommand_from help" -f -a "clusters" -d 'List the management plane and every virtual control plane'
 complete -c kplane -n "__fish_kplane_using_subcommand get; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kplane -n "__fish_kplane_using_subcommand fleet; and not __fish_seen_subcommand_from create get list ls wait delete help" -l config -d 'The kplane config file (default: $XDG_CONFIG_HOME/kplane/config.yaml)' -r -F
+complete -c kplane -n "__fish_kplane_using_subcommand fleet; and not __fish_seen_subcommand_from create get list ls wait delete help" -l kubeconfig -d 'The kubeconfig to read and write (default: $KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c kplane -n "__fish_kplane_using_subcommand fleet; and not __fish_seen_subcommand_from create get list ls wait delete help" -s q -l quiet -d 'Print only requested data and errors'
+complete -c kplane -n "__fish_kplane_using_subcommand fleet; and not __fish_seen_subcommand_from create get list ls wait delete help" -l no-color -d 'Never use colours (NO_COLOR in the environment does the same)'
+complete -c kplane -n "__fish_kplane_using_subcommand fleet; and not __fish_seen_subcommand_from create get list ls wait delete help" -s v -l verbose -d 'Log more (-v: debug, -vv: trace); logs go to stderr'
+complete -c kplane -n "__fish_kplane_using_subcommand fleet; and not __fish_seen_subcommand_from create get list ls wait delete help" -s h -l help -d 'Print help'
+complete -c kplane -n "__fish_kplane_using_subcommand fleet; and not __fish_seen_subcommand_from create get list ls wait delete help" -s V -l version -d 'Print version'
+complete -c kplane -n "__fish_kplane_using_subcommand fleet; and not __fish_seen_subcommand_from create get list ls wait delete help" -f -a "create" -d 'Create a Fleet of N virtual control planes (members `<prefix>0000`, `<prefix>0001` …)'
+complete -c kplane -n "__fish_kplane_using_subcommand fleet; and not __fish_seen_subcommand_from create get list ls wait delete help" -f -a "get" -d 'Show a Fleet\'s members and their phase'
+complete -c kplane -n "__fish_kplane_using_subcommand fleet; and not __fish_seen_subcommand_from create get list ls wait delete help" -f -a "list" -d 'List the Fleets'
+complete -c kplane -n "__fish_kplane_using_subcommand fleet; and not __fish_seen_subcommand_from create get list ls wait delete help" -f -a "ls" -d 'List the Fleets'
+complete -c kplane -n "__fish_kplane_using_subcommand fleet; and not __fish_seen_subcommand_from create get list ls wait delete help" -f -a "wait" -d 'Wait until every member of a Fleet is ready'
+complete -c kplane -n "__fish_kplane_using_subcommand fleet; and not __fish_seen_subcommand_from create get list ls wait delete help" -f -a "delete" -d 'Delete a Fleet (its members too when its deletion policy is Delete)'
+complete -c kplane -n "__fish_kplane_using_subcommand fleet; and not __fish_seen_subcommand_from create get list ls wait delete help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kplane -n "__fish_kplane_using_subcommand fleet; and __fish_seen_subcommand_from create" -l replicas -d 'How many member planes' -r
+complete -c kplane -n "__fish_kplane_using_subcommand fleet; and __fish_seen_subcommand_from create" -l name-prefix -d 'Prefix of member names (default: `<NAME>-`)' -r
+complete -c kplane -n "__fish_kplane_using_subcommand fleet; and __fish_seen_subcommand_from create" -l names -d 'Explicit member names, comma-separated (as many as --replicas)' -r
+complete -c kplane -n "__fish_kplane_using_subcommand fleet; and __fish_seen_subcommand_from create" -l template -d 'A YAML or JSON file of objects to create in every member (scenario seeding)' -r -F
+complete -c kplane -n "__fish_kplane_using_subcommand fleet; and __fish_seen_subcommand_from create" -l deletion-policy -d 'Retain (keep members when the Fleet goes or shrinks) or Delete (delete them)' -r -f -a "Retain\t''
+Delete\t''"
+complete -c kplane -n "__fish_kplane_using_subcommand fleet; and __fish_seen_subcommand_from create" -l ttl -d 'Delete the Fleet this long after its creation (e.g. 30m, 2h)' -r
+complete -c kplane -n "__fish_kplane_using_subcommand fleet; and __fish_seen_subcommand_from create" -l timeout -d 'How long --wait waits' -r
+complete -c kplane -n "__fish_kplane_using_subcommand fleet; and __fish_seen_subcommand_from create" -l provider -d 'Where the management plane runs: embedded (default), kind or k3s' -r
+complete -c kplane -n "__fish_kplane_using_subcommand fleet; and __fish_seen_subcommand_from create" -l cluster-name -d 'The management plane\'s name' -r
+complete -c kplane -n "__fish_kplane_using_subcommand fleet; and __fish_seen_subcommand_from create" -l config -d 'The kplane config file (default: $XDG_CONFIG_HOME/kplane/config.yaml)' -r -F
+complete -c kplane -n "__fish_kplane_using_subcommand fleet; and __fish_seen_subcommand_from create" -l kubeconfig -d 'The kubeconfig to read and write (default: $KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c kplane -n "__fish_kplane_using_subcommand fleet; and __fish_seen_subcommand_from create" -l wait -d 'Wait until every member is ready (a progress bar on a terminal)'
+complete -c kplane -n "__fish_kplane_using_subcommand fleet; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Print only requested data and errors'
+complete -c kplane -n "__fish_kplane_using_subcommand fleet; and __fish_seen_subcommand_from create" -l no-color -d 'Never use colours (NO_COLOR in the environment does the same)'
+complete -c kplane -n "__fish_kplane_using_subcommand fleet; and __fish_seen_subcommand_from create" -s v -l verbose -d 'Log more (-v: debug, -vv: trace); logs go to stderr'
+complete -c kplane -n "__fish_kplane_using_subcommand fleet; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
+complete -c kplane -n "__fish_kplane_using_subcommand fleet; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
+complete -c kplane -n "__fish_kplane_using_subcommand fleet; and __fish_seen_subcommand_from get" -s o -l output -d 'Output format: json or yaml (the Fleet), name (its members), default a table of members' -r -f -a "json\t''
+yaml\t''
+name\t''"
+complete -c kplane -n "__fish_kplane_using_subcommand fleet; and __fish_seen_subcommand_from get" -l provider -d 'Where the management plane runs: embedded (default), kind or k3s' -r
+complete -c kplane -n "__fish_kplane_using_subcommand fleet; and __fish_seen_subcommand_from get" -l cluster-name -d 'The management plane\'s name' -r
+complete -c kplane -n "__fish_kplane_using_subcommand fleet; and __fish_seen_subcommand_from get" -l config -d 'The kplane config file (default: $XDG_CONFIG_HOME/kplane/config.yaml)' -r -F
+complete -c kplane -n "__fish_kplane_using_subcommand fleet; and __fish_seen_subcommand_from get" -l kubeconfig -d 'The kubeconfig to read and write (default: $KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c kplane -n "__fish_kplane_using_subcommand fleet; and __fish_seen_subcommand_from get" -s q -l quiet -d 'Print only requested data and errors'
+complete -c kplane -n "__fish_kplane_using_subcommand fleet; and __fish_seen_subcommand_from get" -l no-color -d 'Never use colours (NO_COLOR in the environment does the same)'
+complete -c kplane -n "__fish_kplane_using_subcommand fleet; and __fish_seen_subcommand_from get" -s v -l verbose -d 'Log more (-v: debug, -vv: trace); logs go to stderr'
+complete -c kplane -n "__fish_kplane_using_subcommand fleet; and __fish_seen_subcommand_from get" -s h -l help -d 'Print help'
+complete -c kplane -n "__fish_kplane_using_subcommand fleet; and __fish_seen_subcommand_from get" -s V -l version -d 'Print version'
+complete -c kplane -n "__fish_kplane_using_subcommand fleet; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format: json, yaml or name (default: a table)' -r -f -a "json\t''
+yaml\t''
+name\t''"
+complete -c kplane -n "__fish_kplane_using_subcommand fleet; and __fish_seen_subcommand_from list" -l provider -d 'Where the management plane runs: embedded (default), kind or k3s' -r
+complete -c kplane -n "__fish_kplane_using_subcommand fleet; and __fish_seen_subcommand_from list" -l cluster-name -d 'The management plane\'s name' -r
+complete -c kplane -n "__fish_kplane_using_subcommand fleet; and __fish_seen_subcommand_from list" -l config -d 'The kplane config file (default: $XDG_CONFIG_HOME/kplane/config.yaml)' -r -F
+complete -c kplane -n "__fish_kplane_using_subcommand fleet; and __fish_seen_subcommand_from list" -l kubeconfig -d 'The kubeconfig to read and write (default: $KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c kplane -n "__fish_kplane_using_subcommand fleet; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only requested data and errors'
+complete -c kplane -n "__fish_kplane_using_subcommand fleet; and __fish_seen_subcommand_from list" -l no-color -d 'Never use colours (NO_COLOR in the environment does the same)'
+complete -c kplane -n "__fish_kplane_using_subcommand fleet; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Log more (-v: debug, -vv: trace); logs go to stderr'
+complete -c kplane -n "__fish_kplane_using_subcommand fleet; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c kplane -n "__fish_kplane_using_subcommand fleet; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c kplane -n "__fish_kplane_using_subcommand fleet; and __fish_seen_subcommand_from ls" -s o -l output -d 'Output format: json, yaml or name (default: a table)' -r -f -a "json\t''
+yaml\t''
+name\t''"
+complete -c kplane -n "__fish_kplane_using_subcommand fleet; and __fish_seen_subcommand_from ls" -l provider -d 'Where the management plane runs: embedded (default), kind or k3s' -r
+complete -c kplane -n "__fish_kplane_using_subcommand fleet; and __fish_seen_subcommand_from ls" -l cluster-name -d 'The management plane\'s name' -r
+complete -c kplane -n "__fish_kplane_using_subcommand fleet; and __fish_seen_subcommand_from ls" -l config -d 'The kplane config file (default: $XDG_CONFIG_HOME/kplane/config.yaml)' -r -F
+complete -c kplane -n "__fish_kplane_using_subcommand fleet; and __fish_seen_subcommand_from ls" -l kubeconfig -d 'The kubeconfig to read and write (default: $KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c kplane -n "__fish_kplane_using_subcommand fleet; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Print only requested data and errors'
+complete -c kplane -n "__fish_kplane_using_subcommand fleet; and __fish_seen_subcommand_from ls" -l no-color -d 'Never use colours (NO_COLOR in the environment does the same)'
+complete -c kplane -n "__fish_kplane_using_subcommand fleet; and __fish_seen_subcommand_from ls" -s v -l verbose -d 'Log more (-v: debug, -vv: trace); logs go to stderr'
+complete -c kplane -n "__fish_kplane_using_subcommand fleet; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help'
+complete -c kplane -n "__fish_kplane_using_subcommand fleet; and __fish_seen_subcommand_from ls" -s V -l version -d 'Print version'
+complete -c kplane -n "__fish_kplane_using_subcommand fleet; and __fish_seen_subcommand_from wait" -l timeout -r
+complete -c kplane -n "__fish_kplane_using_subcommand fleet; and __fish_seen_subcommand_from wait" -l provider -d 'Where the management plane runs: embedded (default), kind or k3s' -r
+complete -c kplane -n "__fish_kplane_using_subcommand fleet; and __fish_seen_subcommand_from wait" -l cluster-name -d 'The management plane\'s name' -r
+complete -c kplane -n "__fish_kplane_using_subcommand fleet; and __fish_seen_subcommand_from wait" -l config -d 'The kplane config file (default: $XDG_CONFIG_HOME/kplane/config.yaml)' -r -F
+complete -c kplane -n "__fish_kplane_using_subcommand fleet; and __fish_seen_subcommand_from wait" -l kubeconfig -d 'The kubeconfig to read and write (default: $KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c kplane -n "__fish_kplane_using_subcommand fleet; and __fish_seen_subcommand_from wait" -s q -l quiet -d 'Print only requested data and errors'
+complete -c kplane -n "__fish_kplane_using_subcommand fleet; and __fish_seen_subcommand_from wait" -l no-color -d 'Never use colours (NO_COLOR in the environment does the same)'
+complete -c kplane -n "__fish_kplane_using_subcommand fleet; and __fish_seen_subcommand_from wait" -s v -l verbose -d 'Log more (-v: debug, -vv: trace); logs go to stderr'
+complete -c kplane -n "__fish_kplane_using_subcommand fleet; and __fish_seen_subcommand_from wait" -s h -l help -d 'Print help'
+complete -c kplane -n "__fish_kplane_using_subcommand fleet; and __fish_seen_subcommand_from wait" -s V -l version -d 'Print version'
+complete -c kplane -n "__fish_kplane_using_subcommand fleet; and __fish_seen_subcommand_from delete" -l timeout -d 'How long to wait until it is gone' -r
+complete -c kplane -n "__fish_kplane_using_subcommand fleet; and __fish_seen_subcommand_from delete" -l provider -d 'Where the management plane runs: embedded (default), kind or k3s' -r
+complete -c kplane -n "__fish_kplane_using_subcommand fleet; and __fish_seen_subcommand_from delete" -l cluster-name -d 'The management plane\'s name' -r
+complete -c kplane -n "__fish_kplane_using_subcommand fleet; and __fish_seen_subcommand_from delete" -l config -d 'The kplane config file (default: $XDG_CONFIG_HOME/kplane/config.yaml)' -r -F
+complete -c kplane -n "__fish_kplane_using_subcommand fleet; and __fish_seen_subcommand_from delete" -l kubeconfig -d 'The kubeconfig to read and write (default: $KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c kplane -n "__fish_kplane_using_subcommand fleet; and __fish_seen_subcommand_from delete" -s q -l quiet -d 'Print only requested data and errors'
+complete -c kplane -n "__fish_kplane_using_subcommand fleet; and __fish_seen_subcommand_from delete" -l no-color -d 'Never use colours (NO_COLOR in the environment does the same)'
+complete -c kplane -n "__fish_kplane_using_subcommand fleet; and __fish_seen_subcommand_from delete" -s v -l verbose -d 'Log more (-v: debug, -vv: trace); logs go to stderr'
+complete -c kplane -n "__fish_kplane_using_subcommand fleet; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help'
+complete -c kplane -n "__fish_kplane_using_subcommand fleet; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
+complete -c kplane -n "__fish_kplane_using_subcommand fleet; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create a Fleet of N virtual control planes (members `<prefix>0000`, `<prefix>0001` …)'
+complete -c kplane -n "__fish_kplane_using_subcommand fleet; and __fish_seen_subcommand_from help" -f -a "get" -d 'Show a Fleet\'s members and their phase'
+complete -c kplane -n "__fish_kplane_using_subcommand fleet; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the Fleets'
+complete -c kplane -n "__fish_kplane_using_subcommand fleet; and __fish_seen_subcommand_from help" -f -a "wait" -d 'Wait until every member of a Fleet is ready'
+complete -c kplane -n "__fish_kplane_using_subcommand fleet; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete a Fleet (its members too when its deletion policy is Delete)'
+complete -c kplane -n "__fish_kplane_using_subcommand fleet; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kplane -n "__fish_kplane_using_subcommand config; and not __fish_seen_subcommand_from view set-provider use-context help" -l config -d 'The kplane config file (default: $XDG_CONFIG_HOME/kplane/config.yaml)' -r -F
 complete -c kplane -n "__fish_kplane_using_subcommand config; and not __fish_seen_subcommand_from view set-provider use-context help" -l kubeconfig -d 'The kubeconfig to read and write (default: $KUBECONFIG, then ~/.kube/config)' -r -F
 complete -c kplane -n "__fish_kplane_using_subcommand config; and not __fish_seen_subcommand_from view set-provider use-context help" -s q -l quiet -d 'Print only requested data and errors'
@@ -251,22 +346,28 @@ complete -c kplane -n "__fish_kplane_using_subcommand completion" -l no-color -d
 complete -c kplane -n "__fish_kplane_using_subcommand completion" -s v -l verbose -d 'Log more (-v: debug, -vv: trace); logs go to stderr'
 complete -c kplane -n "__fish_kplane_using_subcommand completion" -s h -l help -d 'Print help'
 complete -c kplane -n "__fish_kplane_using_subcommand completion" -s V -l version -d 'Print version'
-complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down create cc delete get config get-credentials doctor serve version completion help" -f -a "up" -d 'Create or reuse the management plane and write its kubeconfig context'
-complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down create cc delete get config get-credentials doctor serve version completion help" -f -a "down" -d 'Stop the management plane, remove its data and the contexts kplane wrote'
-complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down create cc delete get config get-credentials doctor serve version completion help" -f -a "create" -d 'Create a virtual control plane'
-complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down create cc delete get config get-credentials doctor serve version completion help" -f -a "cc" -d 'Create a virtual control plane (short for `create cluster`)'
-complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down create cc delete get config get-credentials doctor serve version completion help" -f -a "delete" -d 'Delete a virtual control plane'
-complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down create cc delete get config get-credentials doctor serve version completion help" -f -a "get" -d 'List the management plane and the virtual control planes'
-complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down create cc delete get config get-credentials doctor serve version completion help" -f -a "config" -d 'View settings, save the provider, or switch kubeconfig contexts'
-complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down create cc delete get config get-credentials doctor serve version completion help" -f -a "get-credentials" -d 'Write the kubeconfig context of a virtual control plane or of the management plane'
-complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down create cc delete get config get-credentials doctor serve version completion help" -f -a "doctor" -d 'Check what the active provider needs and say how to fix each problem'
-complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down create cc delete get config get-credentials doctor serve version completion help" -f -a "serve" -d 'Run the shared Kubernetes API server that hosts every control plane, in the foreground'
-complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down create cc delete get config get-credentials doctor serve version completion help" -f -a "version" -d 'Print the client version, and the server\'s when one is reachable'
-complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down create cc delete get config get-credentials doctor serve version completion help" -f -a "completion" -d 'Print a shell completion script (bash, zsh, fish, powershell)'
-complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down create cc delete get config get-credentials doctor serve version completion help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down create cc delete get fleet config get-credentials doctor serve version completion help" -f -a "up" -d 'Create or reuse the management plane and write its kubeconfig context'
+complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down create cc delete get fleet config get-credentials doctor serve version completion help" -f -a "down" -d 'Stop the management plane, remove its data and the contexts kplane wrote'
+complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down create cc delete get fleet config get-credentials doctor serve version completion help" -f -a "create" -d 'Create a virtual control plane'
+complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down create cc delete get fleet config get-credentials doctor serve version completion help" -f -a "cc" -d 'Create a virtual control plane (short for `create cluster`)'
+complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down create cc delete get fleet config get-credentials doctor serve version completion help" -f -a "delete" -d 'Delete a virtual control plane'
+complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down create cc delete get fleet config get-credentials doctor serve version completion help" -f -a "get" -d 'List the management plane and the virtual control planes'
+complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down create cc delete get fleet config get-credentials doctor serve version completion help" -f -a "fleet" -d 'Create, inspect, wait for and delete Fleets of virtual control planes'
+complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down create cc delete get fleet config get-credentials doctor serve version completion help" -f -a "config" -d 'View settings, save the provider, or switch kubeconfig contexts'
+complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down create cc delete get fleet config get-credentials doctor serve version completion help" -f -a "get-credentials" -d 'Write the kubeconfig context of a virtual control plane or of the management plane'
+complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down create cc delete get fleet config get-credentials doctor serve version completion help" -f -a "doctor" -d 'Check what the active provider needs and say how to fix each problem'
+complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down create cc delete get fleet config get-credentials doctor serve version completion help" -f -a "serve" -d 'Run the shared Kubernetes API server that hosts every control plane, in the foreground'
+complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down create cc delete get fleet config get-credentials doctor serve version completion help" -f -a "version" -d 'Print the client version, and the server\'s when one is reachable'
+complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down create cc delete get fleet config get-credentials doctor serve version completion help" -f -a "completion" -d 'Print a shell completion script (bash, zsh, fish, powershell)'
+complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down create cc delete get fleet config get-credentials doctor serve version completion help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kplane -n "__fish_kplane_using_subcommand help; and __fish_seen_subcommand_from create" -f -a "cluster" -d 'Create a virtual control plane, wait until it is ready and write its context'
 complete -c kplane -n "__fish_kplane_using_subcommand help; and __fish_seen_subcommand_from delete" -f -a "cluster" -d 'Delete a virtual control plane and all its data, and remove its context'
 complete -c kplane -n "__fish_kplane_using_subcommand help; and __fish_seen_subcommand_from get" -f -a "clusters" -d 'List the management plane and every virtual control plane'
+complete -c kplane -n "__fish_kplane_using_subcommand help; and __fish_seen_subcommand_from fleet" -f -a "create" -d 'Create a Fleet of N virtual control planes (members `<prefix>0000`, `<prefix>0001` …)'
+complete -c kplane -n "__fish_kplane_using_subcommand help; and __fish_seen_subcommand_from fleet" -f -a "get" -d 'Show a Fleet\'s members and their phase'
+complete -c kplane -n "__fish_kplane_using_subcommand help; and __fish_seen_subcommand_from fleet" -f -a "list" -d 'List the Fleets'
+complete -c kplane -n "__fish_kplane_using_subcommand help; and __fish_seen_subcommand_from fleet" -f -a "wait" -d 'Wait until every member of a Fleet is ready'
+complete -c kplane -n "__fish_kplane_using_subcommand help; and __fish_seen_subcommand_from fleet" -f -a "delete" -d 'Delete a Fleet (its members too when its deletion policy is Delete)'
 complete -c kplane -n "__fish_kplane_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "view" -d 'Print the resolved settings and where each value came from'
 complete -c kplane -n "__fish_kplane_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "set-provider" -d 'Save the provider (embedded, kind, k3s) in the active profile'
 complete -c kplane -n "__fish_kplane_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "use-context" -d 'Switch the kubeconfig\'s current context; the `kplane-` prefix may be left out'

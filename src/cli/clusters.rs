@@ -284,16 +284,7 @@ fn table(rows: &[ClusterRow], wide: bool, now: jiff::Timestamp) -> String {
         }
         lines.push(line);
     }
-    let widths: Vec<usize> =
-        (0..lines[0].len()).map(|i| lines.iter().map(|l| l[i].chars().count()).max().unwrap_or(0)).collect();
-    lines
-        .iter()
-        .map(|line| {
-            let cells: Vec<String> = line.iter().zip(&widths).map(|(cell, w)| format!("{cell:<w$}")).collect();
-            cells.join("   ").trim_end().to_string()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+    super::output::columns(&lines)
 }
 
 #[cfg(test)]

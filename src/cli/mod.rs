@@ -6,6 +6,7 @@ pub mod completion;
 pub mod config;
 pub mod doctor;
 pub mod down;
+pub mod fleet;
 pub mod get_credentials;
 pub mod output;
 pub mod serve;
@@ -68,6 +69,9 @@ pub enum Command {
     /// List the management plane and the virtual control planes.
     #[command(subcommand)]
     Get(clusters::GetCommand),
+    /// Create, inspect, wait for and delete Fleets of virtual control planes.
+    #[command(subcommand)]
+    Fleet(fleet::Command),
     /// View settings, save the provider, or switch kubeconfig contexts.
     #[command(subcommand)]
     Config(config::Command),
@@ -94,6 +98,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Delete(clusters::DeleteCommand::Cluster(args)) => clusters::delete(args, &cli.global, &printer).await,
         Command::Get(clusters::GetCommand::Clusters(args)) => clusters::get(args, &cli.global, &printer).await,
+        Command::Fleet(command) => fleet::run(command, &cli.global, &printer).await,
         Command::Config(command) => config::run(command, &cli.global, &printer).await,
         Command::GetCredentials(args) => get_credentials::run(args, &cli.global, &printer).await,
         Command::Doctor(args) => doctor::run(args, &cli.global, &printer).await,

@@ -74,6 +74,22 @@ impl Printer {
     }
 }
 
+/// Lines of cells as aligned columns, three spaces apart, like kubectl's tables.
+pub fn columns(lines: &[Vec<String>]) -> String {
+    let count = lines.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..count)
+        .map(|i| lines.iter().map(|l| l.get(i).map_or(0, |c| c.chars().count())).max().unwrap_or(0))
+        .collect();
+    lines
+        .iter()
+        .map(|line| {
+            let cells: Vec<String> = line.iter().zip(&widths).map(|(cell, w)| format!("{cell:<w$}")).collect();
+            cells.join("   ").trim_end().to_string()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 impl Reporter for Printer {
     fn step(&self, name: &str) {
         let mut current = self.lock();
@@ -105,6 +121,22 @@ impl Reporter for Printer {
             bar.finish_and_clear();
             self.finish_line("✗", Style::new().red(), &name, "");
         }
+    }
+
+    fn progress(&self, current: u64, total: u64) {
+        let current_step = self.lock();
+        let Some((bar, name)) = current_step.as_ref() else { return };
+        if !self.progress {
+            return;
+        }
+        if bar.length() != Some(total) {
+            let template = "{msg} [{bar:30}] {pos}/{len}";
+            let style = ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_bar());
+            bar.set_style(style.progress_chars("=> "));
+            bar.set_message(name.clone());
+            bar.set_length(total);
+        }
+        bar.set_position(current);
     }
 
     fn note(&self, message: &str) {

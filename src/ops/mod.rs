@@ -2,6 +2,7 @@
 //! through [`Reporter`]; they never print. Uses `provider` and `kubeconfig`; never `server`.
 
 pub mod clusters;
+pub mod fleet;
 pub mod up;
 
 /// Progress of a multi-step operation, rendered by the CLI (spinners on a TTY, plain lines
@@ -15,6 +16,8 @@ pub trait Reporter: Send + Sync {
     fn failed(&self);
     /// A line of information that is not a step.
     fn note(&self, message: &str);
+    /// How far the current step is, e.g. ready members of a Fleet (a bar on a terminal).
+    fn progress(&self, _current: u64, _total: u64) {}
 }
 
 /// A reporter that drops everything (library callers and tests).

@@ -370,6 +370,7 @@ fn help_texts_match_their_snapshots() {
         ("help-get-clusters.txt", &["get", "clusters", "--help"][..]),
         ("help-get-credentials.txt", &["get-credentials", "--help"][..]),
         ("help-config.txt", &["config", "--help"][..]),
+        ("help-fleet-create.txt", &["fleet", "create", "--help"][..]),
     ] {
         let output = isolated.run(args);
         assert!(output.status.success(), "{args:?}: {output:?}");
@@ -377,4 +378,67 @@ fn help_texts_match_their_snapshots() {
         assert_no_ansi(&output);
         assert_snapshot(snapshot, &text(&output.stdout));
     }
+}
+
+#[test]
+fn fleet_create_wait_get_list_and_delete() {
+    let isolated = Isolated::new();
+    let port = free_port();
+    assert!(isolated.run(&["up", "--port", &port]).status.success());
+    let template = isolated.home.path().join("template.yaml");
+    std::fs::write(&template, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: seed}\ndata: {k: v}\n").unwrap();
+
+    let create = isolated.run(&[
+        "fleet",
+        "create",
+        "rl",
+        "--replicas",
+        "3",
+        "--deletion-policy",
+        "Delete",
+        "--template",
+        template.to_str().unwrap(),
+        "--wait",
+    ]);
+    assert!(create.status.success(), "{create:?}");
+    assert!(create.stdout.is_empty(), "progress goes to stderr");
+    assert_no_ansi(&create);
+    assert!(text(&create.stderr).contains("ready: Fleet rl (3 members)"), "{create:?}");
+
+    let list = text(&isolated.run(&["fleet", "list"]).stdout);
+    let row: Vec<&str> = list.lines().nth(1).unwrap().split_whitespace().collect();
+    assert_eq!(row[..4], ["rl", "3", "3", "Delete"], "{list}");
+    assert_eq!(text(&isolated.run(&["fleet", "get", "rl", "-o", "name"]).stdout), "rl-0000\nrl-0001\nrl-0002\n");
+    let members = text(&isolated.run(&["fleet", "get", "rl"]).stdout);
+    assert_eq!(members.lines().filter(|l| l.contains(" Ready ")).count(), 3, "{members}");
+    let fleet: serde_json::Value =
+        serde_json::from_slice(&isolated.run(&["fleet", "get", "rl", "-o", "json"]).stdout).unwrap();
+    assert_eq!(fleet["status"]["readyReplicas"], 3);
+
+    // Members are planes like any other: listed, and their credentials can be fetched.
+    let clusters = text(&isolated.run(&["get", "clusters", "-o", "name"]).stdout);
+    assert_eq!(clusters, "kplane-management\nrl-0000\nrl-0001\nrl-0002\n");
+    assert!(isolated.run(&["get-credentials", "rl-0001"]).status.success());
+    assert_eq!(kubeconfig(&isolated)["current-context"], "kplane-rl-0001");
+
+    let bad = isolated.run(&["fleet", "create", "bad", "--replicas", "2", "--names", "a"]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(text(&bad.stderr).contains("spec.names"), "{bad:?}");
+    let twice = isolated.run(&["fleet", "create", "rl", "--replicas", "1"]);
+    assert_eq!(twice.status.code(), Some(1));
+    assert!(text(&twice.stderr).contains("already exists"), "{twice:?}");
+
+    assert!(isolated.run(&["fleet", "delete", "rl"]).status.success());
+    // Delete policy: the members go with the Fleet (their ControlPlanes finish deleting).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let clusters = text(&isolated.run(&["get", "clusters", "-o", "name"]).stdout);
+        if clusters == "kplane-management\n" {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "members still listed: {clusters}");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert_eq!(text(&isolated.run(&["fleet", "list", "-o", "name"]).stdout), "\n");
+    assert!(isolated.run(&["down"]).status.success());
 }
