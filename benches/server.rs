@@ -14,7 +14,9 @@
 //!    `/readyz` answers), median of several runs;
 //! 5. planes through the management API: N ControlPlanes created at once over HTTPS, time until
 //!    the controller reports every one Ready (plane, token, kubeconfig Secret, status); and, in a
-//!    fresh server without HTTPS clients, the RSS delta ÷ 10,000 such planes.
+//!    fresh server without HTTPS clients, the RSS delta ÷ 10,000 such planes;
+//! 6. Fleets of 100 and 1,000 members: from creating the Fleet (through the registry) until its
+//!    status reports every member ready, each in a fresh server.
 
 use std::time::{Duration, Instant};
 
@@ -27,6 +29,7 @@ struct Sizes {
     plane_counts: &'static [usize],
     control_planes: usize,
     control_plane_memory: usize,
+    fleet_sizes: &'static [i32],
     latency_planes: usize,
     objects: usize,
     samples: usize,
@@ -38,6 +41,7 @@ const FULL: Sizes = Sizes {
     plane_counts: &[1_000, 10_000],
     control_planes: 1_000,
     control_plane_memory: 10_000,
+    fleet_sizes: &[100, 1_000],
     latency_planes: 2_000,
     objects: 10_000,
     samples: 2_000,
@@ -48,6 +52,7 @@ const SMOKE: Sizes = Sizes {
     plane_counts: &[20],
     control_planes: 20,
     control_plane_memory: 20,
+    fleet_sizes: &[5],
     latency_planes: 20,
     objects: 50,
     samples: 20,
@@ -66,6 +71,7 @@ fn main() {
         object_latency(&sizes).await;
         cold_start(&sizes).await;
         control_planes(&sizes).await;
+        fleets(&sizes).await;
     });
 }
 
@@ -199,6 +205,31 @@ async fn control_planes(sizes: &Sizes) {
         format!("{:.1} KB", per_plane / 1024.0),
     );
     running.shutdown().await;
+}
+
+async fn fleets(sizes: &Sizes) {
+    use kplane::types::fleet::Fleet;
+    for &replicas in sizes.fleet_sizes {
+        let (running, _dir) = start().await;
+        let rt = kplane::registry::kind::KindTable::management()
+            .lookup("kplane.dev", "v1", "fleets")
+            .expect("fleets")
+            .clone();
+        let target = kplane::registry::store::Target { plane: PlaneName::root(), rt, namespace: None };
+        let started = Instant::now();
+        let fleet = serde_json::to_value(Fleet::new("bench", replicas)).expect("json");
+        running.registry.create(&target, fleet, &Default::default()).await.expect("Fleet created");
+        loop {
+            let fleet = running.registry.get(&target, "bench").await.expect("Fleet");
+            if fleet.pointer("/status/readyReplicas").and_then(serde_json::Value::as_i64) == Some(i64::from(replicas)) {
+                break;
+            }
+            assert!(started.elapsed() < Duration::from_secs(600), "the Fleet never became ready");
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        report(&format!("Fleet of {replicas} members, created until all Ready"), fmt(started.elapsed()));
+        running.shutdown().await;
+    }
 }
 
 async fn client(running: &server::RunningServer, plane: &str) -> kube::Client {
