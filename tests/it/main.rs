@@ -8,6 +8,7 @@
 //! - `crud`: create/get/update/patch/delete semantics and server-owned metadata.
 //! - `list_watch`: selectors, paging, watch events, bookmarks, expired revisions.
 //! - `namespaces`: system namespaces, namespace admission and deletion.
+//! - `kplane_openapi`: `openapi/kplane.yaml` matches the Rust types it documents.
 //! - `isolation`: planes never see each other's objects, lists or watches.
 //! - `management`: the management API and the controlplane controller (Ready, kubeconfig
 //!   Secrets, per-plane tokens, deletion policies, planes created on first access, restarts).
@@ -22,6 +23,7 @@ mod crud;
 mod durability;
 mod edges;
 mod isolation;
+mod kplane_openapi;
 mod list_watch;
 mod management;
 mod namespaces;
