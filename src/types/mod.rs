@@ -3,6 +3,7 @@
 //! Depends on nothing else in the crate.
 
 pub mod controlplane;
+pub mod snapshot;
 
 use std::fmt;
 use std::sync::Arc;
