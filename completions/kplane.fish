@@ -39,6 +39,7 @@ complete -c kplane -n "__fish_kplane_needs_command" -f -a "delete" -d 'Delete a 
 complete -c kplane -n "__fish_kplane_needs_command" -f -a "get" -d 'List the management plane and the virtual control planes'
 complete -c kplane -n "__fish_kplane_needs_command" -f -a "config" -d 'View settings, save the provider, or switch kubeconfig contexts'
 complete -c kplane -n "__fish_kplane_needs_command" -f -a "get-credentials" -d 'Write the kubeconfig context of a virtual control plane or of the management plane'
+complete -c kplane -n "__fish_kplane_needs_command" -f -a "snapshot" -d 'Print every object of a control plane, read at one revision'
 complete -c kplane -n "__fish_kplane_needs_command" -f -a "doctor" -d 'Check what the active provider needs and say how to fix each problem'
 complete -c kplane -n "__fish_kplane_needs_command" -f -a "serve" -d 'Run the shared Kubernetes API server that hosts every control plane, in the foreground'
 complete -c kplane -n "__fish_kplane_needs_command" -f -a "version" -d 'Print the client version, and the server\'s when one is reachable'
@@ -216,6 +217,20 @@ complete -c kplane -n "__fish_kplane_using_subcommand get-credentials" -l no-col
 complete -c kplane -n "__fish_kplane_using_subcommand get-credentials" -s v -l verbose -d 'Log more (-v: debug, -vv: trace); logs go to stderr'
 complete -c kplane -n "__fish_kplane_using_subcommand get-credentials" -s h -l help -d 'Print help'
 complete -c kplane -n "__fish_kplane_using_subcommand get-credentials" -s V -l version -d 'Print version'
+complete -c kplane -n "__fish_kplane_using_subcommand snapshot" -l provider -d 'Where the management plane runs: embedded (default), kind or k3s' -r
+complete -c kplane -n "__fish_kplane_using_subcommand snapshot" -l cluster-name -d 'The management plane\'s name' -r
+complete -c kplane -n "__fish_kplane_using_subcommand snapshot" -s o -l output -d 'Output format: json or yaml, the whole document (default: a table of resource types)' -r -f -a "json\t''
+yaml\t''"
+complete -c kplane -n "__fish_kplane_using_subcommand snapshot" -l resource -d 'Only these resource types, as plural or plural.group (repeatable, or comma-separated)' -r
+complete -c kplane -n "__fish_kplane_using_subcommand snapshot" -l config -d 'The kplane config file (default: $XDG_CONFIG_HOME/kplane/config.yaml)' -r -F
+complete -c kplane -n "__fish_kplane_using_subcommand snapshot" -l kubeconfig -d 'The kubeconfig to read and write (default: $KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c kplane -n "__fish_kplane_using_subcommand snapshot" -l include-empty -d 'Also list resource types that hold no objects'
+complete -c kplane -n "__fish_kplane_using_subcommand snapshot" -l warm -d 'Ask for warm caches first (accepted for compatibility: kplane\'s are always warm)'
+complete -c kplane -n "__fish_kplane_using_subcommand snapshot" -s q -l quiet -d 'Print only requested data and errors'
+complete -c kplane -n "__fish_kplane_using_subcommand snapshot" -l no-color -d 'Never use colours (NO_COLOR in the environment does the same)'
+complete -c kplane -n "__fish_kplane_using_subcommand snapshot" -s v -l verbose -d 'Log more (-v: debug, -vv: trace); logs go to stderr'
+complete -c kplane -n "__fish_kplane_using_subcommand snapshot" -s h -l help -d 'Print help'
+complete -c kplane -n "__fish_kplane_using_subcommand snapshot" -s V -l version -d 'Print version'
 complete -c kplane -n "__fish_kplane_using_subcommand doctor" -l provider -d 'Check this provider instead of the configured one' -r
 complete -c kplane -n "__fish_kplane_using_subcommand doctor" -l config -d 'The kplane config file (default: $XDG_CONFIG_HOME/kplane/config.yaml)' -r -F
 complete -c kplane -n "__fish_kplane_using_subcommand doctor" -l kubeconfig -d 'The kubeconfig to read and write (default: $KUBECONFIG, then ~/.kube/config)' -r -F
@@ -251,19 +266,20 @@ complete -c kplane -n "__fish_kplane_using_subcommand completion" -l no-color -d
 complete -c kplane -n "__fish_kplane_using_subcommand completion" -s v -l verbose -d 'Log more (-v: debug, -vv: trace); logs go to stderr'
 complete -c kplane -n "__fish_kplane_using_subcommand completion" -s h -l help -d 'Print help'
 complete -c kplane -n "__fish_kplane_using_subcommand completion" -s V -l version -d 'Print version'
-complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down create cc delete get config get-credentials doctor serve version completion help" -f -a "up" -d 'Create or reuse the management plane and write its kubeconfig context'
-complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down create cc delete get config get-credentials doctor serve version completion help" -f -a "down" -d 'Stop the management plane, remove its data and the contexts kplane wrote'
-complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down create cc delete get config get-credentials doctor serve version completion help" -f -a "create" -d 'Create a virtual control plane'
-complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down create cc delete get config get-credentials doctor serve version completion help" -f -a "cc" -d 'Create a virtual control plane (short for `create cluster`)'
-complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down create cc delete get config get-credentials doctor serve version completion help" -f -a "delete" -d 'Delete a virtual control plane'
-complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down create cc delete get config get-credentials doctor serve version completion help" -f -a "get" -d 'List the management plane and the virtual control planes'
-complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down create cc delete get config get-credentials doctor serve version completion help" -f -a "config" -d 'View settings, save the provider, or switch kubeconfig contexts'
-complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down create cc delete get config get-credentials doctor serve version completion help" -f -a "get-credentials" -d 'Write the kubeconfig context of a virtual control plane or of the management plane'
-complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down create cc delete get config get-credentials doctor serve version completion help" -f -a "doctor" -d 'Check what the active provider needs and say how to fix each problem'
-complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down create cc delete get config get-credentials doctor serve version completion help" -f -a "serve" -d 'Run the shared Kubernetes API server that hosts every control plane, in the foreground'
-complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down create cc delete get config get-credentials doctor serve version completion help" -f -a "version" -d 'Print the client version, and the server\'s when one is reachable'
-complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down create cc delete get config get-credentials doctor serve version completion help" -f -a "completion" -d 'Print a shell completion script (bash, zsh, fish, powershell)'
-complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down create cc delete get config get-credentials doctor serve version completion help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down create cc delete get config get-credentials snapshot doctor serve version completion help" -f -a "up" -d 'Create or reuse the management plane and write its kubeconfig context'
+complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down create cc delete get config get-credentials snapshot doctor serve version completion help" -f -a "down" -d 'Stop the management plane, remove its data and the contexts kplane wrote'
+complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down create cc delete get config get-credentials snapshot doctor serve version completion help" -f -a "create" -d 'Create a virtual control plane'
+complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down create cc delete get config get-credentials snapshot doctor serve version completion help" -f -a "cc" -d 'Create a virtual control plane (short for `create cluster`)'
+complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down create cc delete get config get-credentials snapshot doctor serve version completion help" -f -a "delete" -d 'Delete a virtual control plane'
+complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down create cc delete get config get-credentials snapshot doctor serve version completion help" -f -a "get" -d 'List the management plane and the virtual control planes'
+complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down create cc delete get config get-credentials snapshot doctor serve version completion help" -f -a "config" -d 'View settings, save the provider, or switch kubeconfig contexts'
+complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down create cc delete get config get-credentials snapshot doctor serve version completion help" -f -a "get-credentials" -d 'Write the kubeconfig context of a virtual control plane or of the management plane'
+complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down create cc delete get config get-credentials snapshot doctor serve version completion help" -f -a "snapshot" -d 'Print every object of a control plane, read at one revision'
+complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down create cc delete get config get-credentials snapshot doctor serve version completion help" -f -a "doctor" -d 'Check what the active provider needs and say how to fix each problem'
+complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down create cc delete get config get-credentials snapshot doctor serve version completion help" -f -a "serve" -d 'Run the shared Kubernetes API server that hosts every control plane, in the foreground'
+complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down create cc delete get config get-credentials snapshot doctor serve version completion help" -f -a "version" -d 'Print the client version, and the server\'s when one is reachable'
+complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down create cc delete get config get-credentials snapshot doctor serve version completion help" -f -a "completion" -d 'Print a shell completion script (bash, zsh, fish, powershell)'
+complete -c kplane -n "__fish_kplane_using_subcommand help; and not __fish_seen_subcommand_from up down create cc delete get config get-credentials snapshot doctor serve version completion help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kplane -n "__fish_kplane_using_subcommand help; and __fish_seen_subcommand_from create" -f -a "cluster" -d 'Create a virtual control plane, wait until it is ready and write its context'
 complete -c kplane -n "__fish_kplane_using_subcommand help; and __fish_seen_subcommand_from delete" -f -a "cluster" -d 'Delete a virtual control plane and all its data, and remove its context'
 complete -c kplane -n "__fish_kplane_using_subcommand help; and __fish_seen_subcommand_from get" -f -a "clusters" -d 'List the management plane and every virtual control plane'

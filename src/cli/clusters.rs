@@ -105,7 +105,7 @@ pub(super) struct Connected {
 }
 
 /// Settings for a command that addresses the management plane `plane` names.
-fn settings_for(global: &GlobalArgs, plane: &PlaneArgs) -> anyhow::Result<Settings> {
+pub(super) fn settings_for(global: &GlobalArgs, plane: &PlaneArgs) -> anyhow::Result<Settings> {
     resolve(global, plane.provider.as_deref(), plane.cluster_name.as_deref(), None)
 }
 
@@ -128,7 +128,7 @@ pub(super) async fn connect(settings: Settings) -> anyhow::Result<Connected> {
     Ok(Connected { settings, paths, management: Management { client, context }, server })
 }
 
-fn plane_name(raw: &str) -> anyhow::Result<PlaneName> {
+pub(super) fn plane_name(raw: &str) -> anyhow::Result<PlaneName> {
     PlaneName::parse(raw).map_err(|why| anyhow::anyhow!("{raw:?} cannot name a control plane: {why}"))
 }
 
@@ -284,16 +284,7 @@ fn table(rows: &[ClusterRow], wide: bool, now: jiff::Timestamp) -> String {
         }
         lines.push(line);
     }
-    let widths: Vec<usize> =
-        (0..lines[0].len()).map(|i| lines.iter().map(|l| l[i].chars().count()).max().unwrap_or(0)).collect();
-    lines
-        .iter()
-        .map(|line| {
-            let cells: Vec<String> = line.iter().zip(&widths).map(|(cell, w)| format!("{cell:<w$}")).collect();
-            cells.join("   ").trim_end().to_string()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+    super::output::columns(&lines)
 }
 
 #[cfg(test)]

@@ -74,6 +74,22 @@ impl Printer {
     }
 }
 
+/// Rows as kubectl prints a table: columns left-aligned to their widest cell, three spaces
+/// apart, no trailing spaces. The first row is the header.
+pub fn columns(rows: &[Vec<String>]) -> String {
+    let width = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..width)
+        .map(|i| rows.iter().map(|row| row.get(i).map_or(0, |cell| cell.chars().count())).max().unwrap_or(0))
+        .collect();
+    rows.iter()
+        .map(|row| {
+            let cells: Vec<String> = row.iter().zip(&widths).map(|(cell, w)| format!("{cell:<w$}")).collect();
+            cells.join("   ").trim_end().to_string()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 impl Reporter for Printer {
     fn step(&self, name: &str) {
         let mut current = self.lock();

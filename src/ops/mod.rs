@@ -2,6 +2,7 @@
 //! through [`Reporter`]; they never print. Uses `provider` and `kubeconfig`; never `server`.
 
 pub mod clusters;
+pub mod snapshot;
 pub mod up;
 
 /// Progress of a multi-step operation, rendered by the CLI (spinners on a TTY, plain lines
