@@ -15,7 +15,10 @@
 //! 5. planes through the management API: N ControlPlanes created at once over HTTPS, time until
 //!    the controller reports every one Ready (plane, token, kubeconfig Secret, status); and, in a
 //!    fresh server without HTTPS clients, the RSS delta ÷ 10,000 such planes;
-//! 6. Fleets of 100 and 1,000 members: from creating the Fleet (through the registry) until its
+//! 6. snapshot latency, p50/p99, of planes holding 10 / 100 / 1,000 ConfigMaps while 1,000
+//!    other planes exist: server-side (`Registry::snapshot`) and, for 100 objects, over HTTPS
+//!    (`GET …/snapshot` with a kube-rs client, body decoded);
+//! 7. Fleets of 100 and 1,000 members: from creating the Fleet (through the registry) until its
 //!    status reports every member ready, each in a fresh server.
 
 use std::time::{Duration, Instant};
@@ -35,6 +38,12 @@ struct Sizes {
     samples: usize,
     throughput_ops: usize,
     cold_starts: usize,
+    /// Empty planes beside the snapshotted ones.
+    snapshot_other_planes: usize,
+    /// ConfigMaps in each snapshotted plane (one plane per entry).
+    snapshot_objects: &'static [usize],
+    /// The plane (by its ConfigMap count) whose snapshot is also timed over HTTPS.
+    snapshot_https_objects: usize,
 }
 
 const FULL: Sizes = Sizes {
@@ -47,6 +56,9 @@ const FULL: Sizes = Sizes {
     samples: 2_000,
     throughput_ops: 10_000,
     cold_starts: 5,
+    snapshot_other_planes: 1_000,
+    snapshot_objects: &[10, 100, 1_000],
+    snapshot_https_objects: 100,
 };
 const SMOKE: Sizes = Sizes {
     plane_counts: &[20],
@@ -58,6 +70,9 @@ const SMOKE: Sizes = Sizes {
     samples: 20,
     throughput_ops: 50,
     cold_starts: 1,
+    snapshot_other_planes: 20,
+    snapshot_objects: &[2, 5, 10],
+    snapshot_https_objects: 5,
 };
 
 fn main() {
@@ -71,6 +86,7 @@ fn main() {
         object_latency(&sizes).await;
         cold_start(&sizes).await;
         control_planes(&sizes).await;
+        snapshot_latency(&sizes).await;
         fleets(&sizes).await;
     });
 }
@@ -286,6 +302,64 @@ async fn object_latency(sizes: &Sizes) {
         assert!(results.iter().all(Result::is_ok), "every {what} succeeds");
         let rate = sizes.throughput_ops as f64 / started.elapsed().as_secs_f64();
         report(&format!("{what} throughput, {concurrency} concurrent clients"), format!("{rate:.0} ops/s"));
+    }
+    running.shutdown().await;
+}
+
+async fn snapshot_latency(sizes: &Sizes) {
+    use futures_util::StreamExt;
+    use kplane::registry::store::{SnapshotOptions, Target};
+    let (running, _dir) = start().await;
+    let registry = &running.registry;
+    let others = sizes.snapshot_other_planes;
+    for i in 0..others {
+        let plane = PlaneName::parse(&format!("other-{i}")).expect("plane name");
+        registry.create_plane(&plane).await.expect("plane");
+    }
+    let configmaps =
+        kplane::registry::kind::KindTable::builtin().lookup("", "v1", "configmaps").expect("configmaps").clone();
+    for &count in sizes.snapshot_objects {
+        let name = format!("snap-{count}");
+        let plane = PlaneName::parse(&name).expect("plane name");
+        registry.create_plane(&plane).await.expect("plane");
+        let target = Target { plane: plane.clone(), rt: configmaps.clone(), namespace: Some("default".into()) };
+        let fill = futures_util::stream::iter(0..count).map(|i| {
+            let object = serde_json::json!({
+                "apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": format!("cm-{i}")}, "data": {"key": "value"},
+            });
+            let target = &target;
+            async move { registry.create(target, object, &Default::default()).await.expect("fill") }
+        });
+        fill.buffer_unordered(32).collect::<Vec<_>>().await;
+
+        let options = SnapshotOptions::default();
+        let mut server_side = Vec::with_capacity(sizes.samples);
+        for _ in 0..sizes.samples {
+            let started = Instant::now();
+            let snapshot = registry.snapshot(&plane, &options).await.expect("snapshot");
+            server_side.push(started.elapsed());
+            assert_eq!(snapshot.total_items(), count + 4, "the ConfigMaps and the system namespaces");
+        }
+        let label = |how: &str, p: &str| {
+            format!("snapshot of a plane with {count} objects (+ 4 namespaces), {others} other planes, {how}, {p}")
+        };
+        report(&label("server-side", "p50"), fmt(percentile(&mut server_side, 0.5)));
+        report(&label("server-side", "p99"), fmt(percentile(&mut server_side, 0.99)));
+        if count != sizes.snapshot_https_objects {
+            continue;
+        }
+        let client = client(&running, &name).await;
+        let mut over_https = Vec::with_capacity(sizes.samples);
+        for _ in 0..sizes.samples {
+            let request = axum::http::Request::get("/snapshot").body(Vec::new()).expect("request");
+            let started = Instant::now();
+            let body = client.request_text(request).await.expect("snapshot over HTTPS");
+            let snapshot: kplane::types::snapshot::Snapshot = serde_json::from_str(&body).expect("a snapshot");
+            over_https.push(started.elapsed());
+            assert_eq!(snapshot.total_items(), count + 4);
+        }
+        report(&label("over HTTPS", "p50"), fmt(percentile(&mut over_https, 0.5)));
+        report(&label("over HTTPS", "p99"), fmt(percentile(&mut over_https, 0.99)));
     }
     running.shutdown().await;
 }

@@ -41,6 +41,7 @@ Register-ArgumentCompleter -Native -CommandName 'kplane' -ScriptBlock {
             [CompletionResult]::new('fleet', 'fleet', [CompletionResultType]::ParameterValue, 'Create, inspect, wait for and delete Fleets of virtual control planes')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'View settings, save the provider, or switch kubeconfig contexts')
             [CompletionResult]::new('get-credentials', 'get-credentials', [CompletionResultType]::ParameterValue, 'Write the kubeconfig context of a virtual control plane or of the management plane')
+            [CompletionResult]::new('snapshot', 'snapshot', [CompletionResultType]::ParameterValue, 'Print every object of a control plane, read at one revision')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check what the active provider needs and say how to fix each problem')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the shared Kubernetes API server that hosts every control plane, in the foreground')
             [CompletionResult]::new('version', 'version', [CompletionResultType]::ParameterValue, 'Print the client version, and the server''s when one is reachable')
@@ -517,6 +518,27 @@ Register-ArgumentCompleter -Native -CommandName 'kplane' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'kplane;snapshot' {
+            [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Where the management plane runs: embedded (default), kind or k3s')
+            [CompletionResult]::new('--cluster-name', '--cluster-name', [CompletionResultType]::ParameterName, 'The management plane''s name')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: json or yaml, the whole document (default: a table of resource types)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: json or yaml, the whole document (default: a table of resource types)')
+            [CompletionResult]::new('--resource', '--resource', [CompletionResultType]::ParameterName, 'Only these resource types, as plural or plural.group (repeatable, or comma-separated)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The kplane config file (default: $XDG_CONFIG_HOME/kplane/config.yaml)')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'The kubeconfig to read and write (default: $KUBECONFIG, then ~/.kube/config)')
+            [CompletionResult]::new('--include-empty', '--include-empty', [CompletionResultType]::ParameterName, 'Also list resource types that hold no objects')
+            [CompletionResult]::new('--warm', '--warm', [CompletionResultType]::ParameterName, 'Ask for warm caches first (accepted for compatibility: kplane''s are always warm)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only requested data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only requested data and errors')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never use colours (NO_COLOR in the environment does the same)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more (-v: debug, -vv: trace); logs go to stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more (-v: debug, -vv: trace); logs go to stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'kplane;doctor' {
             [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Check this provider instead of the configured one')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The kplane config file (default: $XDG_CONFIG_HOME/kplane/config.yaml)')
@@ -590,6 +612,7 @@ Register-ArgumentCompleter -Native -CommandName 'kplane' -ScriptBlock {
             [CompletionResult]::new('fleet', 'fleet', [CompletionResultType]::ParameterValue, 'Create, inspect, wait for and delete Fleets of virtual control planes')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'View settings, save the provider, or switch kubeconfig contexts')
             [CompletionResult]::new('get-credentials', 'get-credentials', [CompletionResultType]::ParameterValue, 'Write the kubeconfig context of a virtual control plane or of the management plane')
+            [CompletionResult]::new('snapshot', 'snapshot', [CompletionResultType]::ParameterValue, 'Print every object of a control plane, read at one revision')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check what the active provider needs and say how to fix each problem')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the shared Kubernetes API server that hosts every control plane, in the foreground')
             [CompletionResult]::new('version', 'version', [CompletionResultType]::ParameterValue, 'Print the client version, and the server''s when one is reachable')
@@ -666,6 +689,9 @@ Register-ArgumentCompleter -Native -CommandName 'kplane' -ScriptBlock {
             break
         }
         'kplane;help;get-credentials' {
+            break
+        }
+        'kplane;help;snapshot' {
             break
         }
         'kplane;help;doctor' {

@@ -52,6 +52,9 @@ _kplane() {
             kplane,serve)
                 cmd="kplane__subcmd__serve"
                 ;;
+            kplane,snapshot)
+                cmd="kplane__subcmd__snapshot"
+                ;;
             kplane,up)
                 cmd="kplane__subcmd__up"
                 ;;
@@ -196,6 +199,9 @@ _kplane() {
             kplane__subcmd__help,serve)
                 cmd="kplane__subcmd__help__subcmd__serve"
                 ;;
+            kplane__subcmd__help,snapshot)
+                cmd="kplane__subcmd__help__subcmd__snapshot"
+                ;;
             kplane__subcmd__help,up)
                 cmd="kplane__subcmd__help__subcmd__up"
                 ;;
@@ -242,7 +248,7 @@ _kplane() {
 
     case "${cmd}" in
         kplane)
-            opts="-q -v -h -V --config --kubeconfig --quiet --no-color --verbose --help --version up down create cc delete get fleet config get-credentials doctor serve version completion help"
+            opts="-q -v -h -V --config --kubeconfig --quiet --no-color --verbose --help --version up down create cc delete get fleet config get-credentials snapshot doctor serve version completion help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1224,7 +1230,7 @@ _kplane() {
             return 0
             ;;
         kplane__subcmd__help)
-            opts="up down create cc delete get fleet config get-credentials doctor serve version completion help"
+            opts="up down create cc delete get fleet config get-credentials snapshot doctor serve version completion help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1559,6 +1565,20 @@ _kplane() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        kplane__subcmd__help__subcmd__snapshot)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         kplane__subcmd__help__subcmd__up)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1607,6 +1627,48 @@ _kplane() {
                     return 0
                     ;;
                 --tls-san)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kplane__subcmd__snapshot)
+            opts="-o -q -v -h -V --provider --cluster-name --output --resource --include-empty --warm --config --kubeconfig --quiet --no-color --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --provider)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cluster-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --resource)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -105,7 +105,7 @@ pub(super) struct Connected {
 }
 
 /// Settings for a command that addresses the management plane `plane` names.
-fn settings_for(global: &GlobalArgs, plane: &PlaneArgs) -> anyhow::Result<Settings> {
+pub(super) fn settings_for(global: &GlobalArgs, plane: &PlaneArgs) -> anyhow::Result<Settings> {
     resolve(global, plane.provider.as_deref(), plane.cluster_name.as_deref(), None)
 }
 
@@ -128,7 +128,7 @@ pub(super) async fn connect(settings: Settings) -> anyhow::Result<Connected> {
     Ok(Connected { settings, paths, management: Management { client, context }, server })
 }
 
-fn plane_name(raw: &str) -> anyhow::Result<PlaneName> {
+pub(super) fn plane_name(raw: &str) -> anyhow::Result<PlaneName> {
     PlaneName::parse(raw).map_err(|why| anyhow::anyhow!("{raw:?} cannot name a control plane: {why}"))
 }
 

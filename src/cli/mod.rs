@@ -10,6 +10,7 @@ pub mod fleet;
 pub mod get_credentials;
 pub mod output;
 pub mod serve;
+pub mod snapshot;
 pub mod up;
 pub mod version;
 
@@ -77,6 +78,8 @@ pub enum Command {
     Config(config::Command),
     /// Write the kubeconfig context of a virtual control plane or of the management plane.
     GetCredentials(get_credentials::Args),
+    /// Print every object of a control plane, read at one revision.
+    Snapshot(snapshot::Args),
     /// Check what the active provider needs and say how to fix each problem.
     Doctor(doctor::Args),
     /// Run the shared Kubernetes API server that hosts every control plane, in the foreground.
@@ -101,6 +104,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Fleet(command) => fleet::run(command, &cli.global, &printer).await,
         Command::Config(command) => config::run(command, &cli.global, &printer).await,
         Command::GetCredentials(args) => get_credentials::run(args, &cli.global, &printer).await,
+        Command::Snapshot(args) => snapshot::run(args, &cli.global, &printer).await,
         Command::Doctor(args) => doctor::run(args, &cli.global, &printer).await,
         Command::Serve(args) => serve::run(args).await,
         Command::Version(args) => version::run(args, &cli.global, &printer).await,

@@ -74,16 +74,16 @@ impl Printer {
     }
 }
 
-/// Lines of cells as aligned columns, three spaces apart, like kubectl's tables.
-pub fn columns(lines: &[Vec<String>]) -> String {
-    let count = lines.iter().map(Vec::len).max().unwrap_or(0);
-    let widths: Vec<usize> = (0..count)
-        .map(|i| lines.iter().map(|l| l.get(i).map_or(0, |c| c.chars().count())).max().unwrap_or(0))
+/// Rows as kubectl prints a table: columns left-aligned to their widest cell, three spaces
+/// apart, no trailing spaces. The first row is the header.
+pub fn columns(rows: &[Vec<String>]) -> String {
+    let width = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..width)
+        .map(|i| rows.iter().map(|row| row.get(i).map_or(0, |cell| cell.chars().count())).max().unwrap_or(0))
         .collect();
-    lines
-        .iter()
-        .map(|line| {
-            let cells: Vec<String> = line.iter().zip(&widths).map(|(cell, w)| format!("{cell:<w$}")).collect();
+    rows.iter()
+        .map(|row| {
+            let cells: Vec<String> = row.iter().zip(&widths).map(|(cell, w)| format!("{cell:<w$}")).collect();
             cells.join("   ").trim_end().to_string()
         })
         .collect::<Vec<_>>()

@@ -3,6 +3,7 @@
 
 pub mod clusters;
 pub mod fleet;
+pub mod snapshot;
 pub mod up;
 
 /// Progress of a multi-step operation, rendered by the CLI (spinners on a TTY, plain lines

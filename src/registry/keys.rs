@@ -1,4 +1,4 @@
-//! Storage keys: the only code that builds them.
+//! Storage keys: the only code that builds them (or splits them back).
 //!
 //! ```text
 //! /kplane/<plane>/_plane                                   the plane's own record
@@ -47,6 +47,15 @@ pub fn object_key(plane: &PlaneName, rt: &ResourceType, namespace: Option<&str>,
     format!("{}{name}", collection_prefix(plane, rt, namespace))
 }
 
+/// The group (`""` for the core group) and plural an object key of `plane` belongs to; `None`
+/// for the plane record and for keys outside the plane. The inverse of [`resource_prefix`].
+pub fn resource_of<'k>(plane: &PlaneName, key: &'k str) -> Option<(&'k str, &'k str)> {
+    let rest = key.strip_prefix(ROOT)?.strip_prefix(plane.as_str())?.strip_prefix('/')?;
+    let (group, rest) = rest.split_once('/')?;
+    let (plural, _) = rest.split_once('/')?;
+    Some((if group == "core" { "" } else { group }, plural))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -68,5 +77,20 @@ mod tests {
         let p10 = PlaneName::parse("p10").unwrap();
         assert!(!plane_prefix(&p10).starts_with(&plane_prefix(&p1)));
         assert!(plane_record(&p1).starts_with(&plane_prefix(&p1)));
+    }
+
+    #[test]
+    fn keys_split_back_into_their_resource() {
+        let table = KindTable::builtin();
+        let p1 = PlaneName::parse("p1").unwrap();
+        let cm = table.lookup("", "v1", "configmaps").unwrap();
+        let deploy = table.lookup("apps", "v1", "deployments").unwrap();
+        let ns = table.lookup("", "v1", "namespaces").unwrap();
+        assert_eq!(resource_of(&p1, &object_key(&p1, cm, Some("default"), "a")), Some(("", "configmaps")));
+        assert_eq!(resource_of(&p1, &object_key(&p1, deploy, Some("x"), "d")), Some(("apps", "deployments")));
+        assert_eq!(resource_of(&p1, &object_key(&p1, ns, None, "default")), Some(("", "namespaces")));
+        assert_eq!(resource_of(&p1, &plane_record(&p1)), None);
+        let p10 = PlaneName::parse("p10").unwrap();
+        assert_eq!(resource_of(&p1, &object_key(&p10, cm, Some("default"), "a")), None);
     }
 }

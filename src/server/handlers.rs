@@ -1,5 +1,5 @@
 //! Request dispatch: plane scope and authentication at the edge, then one function per
-//! kind of path (discovery, OpenAPI, resources) and per verb.
+//! kind of path (discovery, OpenAPI, snapshot, resources) and per verb.
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -14,12 +14,14 @@ use serde_json::Value;
 use super::AppState;
 use super::discovery;
 use super::http::{self, Format, Offer, negotiate, respond};
-use super::openapi::OpenApiV3;
-use super::scope::{self, ApiPath, ResourcePath};
+use super::openapi::{self, OpenApiV3};
+use super::scope::{self, ApiPath, DocumentForm, ResourcePath};
 use super::watch;
 use crate::registry::error::{ApiError, ApiResult};
 use crate::registry::selector::{FieldSelector, LabelSelector};
-use crate::registry::store::{DeleteOptions, ListOptions, PatchType, Subresource, Target, WriteOptions, list_object};
+use crate::registry::store::{
+    DeleteOptions, ListOptions, PatchType, SnapshotOptions, Subresource, Target, WriteOptions, list_object,
+};
 use crate::registry::table::{self, IncludeObject};
 use crate::registry::validation::{FieldValidation, prepare_body};
 
@@ -31,28 +33,48 @@ pub async fn handle(State(state): State<AppState>, request: Request) -> Response
     }
 }
 
-/// Query parameters, percent-decoded. A repeated key keeps its last value (clients never
-/// repeat the parameters read here).
-pub(super) struct Query(HashMap<String, String>);
+/// Query parameters, percent-decoded. [`Query::get`] reads a repeated key's last value, as
+/// upstream does for its single-valued parameters; [`Query::all`] reads every value of the
+/// few list-valued ones.
+pub(super) struct Query(HashMap<String, Vec<String>>);
 
 impl Query {
     fn parse(raw: Option<&str>) -> Self {
-        Query(form_urlencoded::parse(raw.unwrap_or("").as_bytes()).into_owned().collect())
+        let mut params: HashMap<String, Vec<String>> = HashMap::new();
+        for (key, value) in form_urlencoded::parse(raw.unwrap_or("").as_bytes()).into_owned() {
+            params.entry(key).or_default().push(value);
+        }
+        Query(params)
     }
 
     pub(super) fn get(&self, key: &str) -> Option<&str> {
-        self.0.get(key).map(String::as_str).filter(|v| !v.is_empty())
+        self.0.get(key).and_then(|values| values.last()).map(String::as_str).filter(|v| !v.is_empty())
+    }
+
+    /// Every value of `key`, in order.
+    fn all(&self, key: &str) -> impl Iterator<Item = &str> {
+        self.0.get(key).into_iter().flatten().map(String::as_str)
     }
 
     fn flag(&self, key: &str) -> bool {
         matches!(self.get(key), Some("true" | "1"))
+    }
+
+    /// A boolean parameter spelled as Go's `strconv.ParseBool` accepts it (what upstream's
+    /// query decoding uses); absent or empty is false, anything else a 400 naming it.
+    fn boolean(&self, key: &str) -> ApiResult<bool> {
+        match self.get(key) {
+            None | Some("0" | "f" | "F" | "false" | "FALSE" | "False") => Ok(false),
+            Some("1" | "t" | "T" | "true" | "TRUE" | "True") => Ok(true),
+            Some(other) => Err(ApiError::bad_request(format!("invalid {key} {other:?}: must be true or false"))),
+        }
     }
 }
 
 async fn dispatch(state: &AppState, request: Request) -> ApiResult<Response> {
     let scoped = scope::parse(request.uri().path())?;
     let query = Query::parse(request.uri().query());
-    let public = matches!(scoped.path, ApiPath::Health | ApiPath::Version);
+    let public = matches!(scoped.path, ApiPath::Health | ApiPath::Version | ApiPath::KplaneOpenApi(_));
     let identity = state.auth.authenticate(request.headers(), &state.registry).await?;
     if !public {
         super::auth::authorize(&identity, &scoped.plane, request.uri().path())?;
@@ -100,8 +122,48 @@ async fn dispatch(state: &AppState, request: Request) -> ApiResult<Response> {
             Ok(raw_json(doc.to_vec()))
         }
         ApiPath::OpenApiV2 => Err(ApiError::no_route("/openapi/v2 is not served; use /openapi/v3")),
+        ApiPath::KplaneOpenApi(form) => kplane_openapi(form),
+        ApiPath::Snapshot => snapshot(state, &scoped.plane, &query, headers).await,
         ApiPath::Resource(path) => resource(state, &identity, scoped.plane, path, query, request).await,
     }
+}
+
+/// `/openapi/kplane.yaml` as written, or its JSON form.
+fn kplane_openapi(form: DocumentForm) -> ApiResult<Response> {
+    let (content_type, body) = match form {
+        DocumentForm::Yaml => (http::YAML, openapi::kplane::YAML.as_bytes()),
+        DocumentForm::Json => (http::JSON, openapi::kplane::json().map_err(ApiError::internal)?),
+    };
+    let mut response = Response::new(Body::from(body));
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    Ok(response)
+}
+
+/// `…/snapshot`: every object of the plane at one revision (JSON, or YAML when asked for),
+/// with the plane and the time also in headers, so a client can log them unparsed.
+async fn snapshot(
+    state: &AppState,
+    plane: &crate::types::PlaneName,
+    query: &Query,
+    headers: &HeaderMap,
+) -> ApiResult<Response> {
+    let format = negotiate(headers, Offer::default())?;
+    let options = SnapshotOptions {
+        resources: query.all("resource").flat_map(|v| v.split(',')).map(String::from).collect(),
+        include_empty: query.boolean("includeEmpty")?,
+    };
+    // Accepted and checked, nothing more: every snapshot is read from storage at one
+    // revision, there is no cache that would need warming first.
+    query.boolean("warm")?;
+    let snapshot = state.registry.snapshot(plane, &options).await?;
+    let mut response = respond(StatusCode::OK, format, &snapshot, &[]);
+    let h = response.headers_mut();
+    for (name, value) in [("x-snapshot-cluster", &snapshot.cluster), ("x-snapshot-time", &snapshot.snapshot_time)] {
+        if let Ok(value) = HeaderValue::from_str(value) {
+            h.insert(name, value);
+        }
+    }
+    Ok(response)
 }
 
 fn raw_json(body: Vec<u8>) -> Response {

@@ -152,7 +152,12 @@ pub fn proto_message_of(rt: &ResourceType) -> Option<&'static str> {
 }
 
 /// A response with a JSON (or YAML) body.
-pub fn respond(status: StatusCode, format: Format, body: &Value, warnings: &[String]) -> Response {
+pub fn respond<T: serde::Serialize + ?Sized>(
+    status: StatusCode,
+    format: Format,
+    body: &T,
+    warnings: &[String],
+) -> Response {
     let (content_type, bytes) = match format {
         Format::Yaml => (YAML, serde_norway::to_string(body).map(String::into_bytes).unwrap_or_default()),
         Format::Table => (TABLE_JSON, serde_json::to_vec(body).unwrap_or_default()),

@@ -37,8 +37,20 @@ pub enum ApiPath {
     },
     /// `/openapi/v2`: not served (clients then use v3).
     OpenApiV2,
+    /// `/openapi/kplane.yaml`, `/openapi/kplane.json`: kplane's own API (snapshot, management
+    /// kinds) for SDK generators. Server-wide, so only at the root, never under `/clusters/…`.
+    KplaneOpenApi(DocumentForm),
+    /// `/snapshot`: every object of the plane at one revision.
+    Snapshot,
     /// A resource collection, object or subresource.
     Resource(ResourcePath),
+}
+
+/// The serialisation a document is asked for in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DocumentForm {
+    Yaml,
+    Json,
 }
 
 /// `/api/v1/...` or `/apis/<g>/<v>/...` down to a resource.
@@ -98,7 +110,11 @@ pub fn parse(raw_path: &str) -> Result<Scoped, ApiError> {
         }
         _ => (PlaneName::root(), &segs[..]),
     };
-    let path = parse_api_path(rest).ok_or_else(|| ApiError::no_route(raw_path))?;
+    let path = match parse_api_path(rest) {
+        Some(ApiPath::KplaneOpenApi(_)) if rest.len() != segs.len() => None,
+        path => path,
+    };
+    let path = path.ok_or_else(|| ApiError::no_route(raw_path))?;
     Ok(Scoped { plane, path })
 }
 
@@ -116,6 +132,9 @@ fn parse_api_path(segs: &[String]) -> Option<ApiPath> {
         ["openapi", "v3"] => ApiPath::OpenApiIndex,
         ["openapi", "v3", rest @ ..] => ApiPath::OpenApiDocument { gv_path: rest.join("/") },
         ["openapi", "v2"] => ApiPath::OpenApiV2,
+        ["openapi", "kplane.yaml"] => ApiPath::KplaneOpenApi(DocumentForm::Yaml),
+        ["openapi", "kplane.json"] => ApiPath::KplaneOpenApi(DocumentForm::Json),
+        ["snapshot"] => ApiPath::Snapshot,
         ["api", version, rest @ ..] => ApiPath::Resource(resource_path("", version, rest)?),
         ["apis", group, version, rest @ ..] => ApiPath::Resource(resource_path(group, version, rest)?),
         _ => return None,
@@ -171,6 +190,11 @@ mod tests {
             ("/clusters/a/control-plane", plane("a"), ApiPath::Root),
             ("/clusters/a/control-plane/version/", plane("a"), ApiPath::Version),
             ("/clusters/root/control-plane/api", PlaneName::root(), ApiPath::CoreVersions),
+            ("/snapshot", PlaneName::root(), ApiPath::Snapshot),
+            ("/clusters/team-alpha/control-plane/snapshot", plane("team-alpha"), ApiPath::Snapshot),
+            ("/clusters/root/control-plane/snapshot", PlaneName::root(), ApiPath::Snapshot),
+            ("/openapi/kplane.yaml", PlaneName::root(), ApiPath::KplaneOpenApi(DocumentForm::Yaml)),
+            ("/openapi/kplane.json", PlaneName::root(), ApiPath::KplaneOpenApi(DocumentForm::Json)),
         ];
         for (path, want_plane, want_path) in cases {
             let scoped = parse(path).unwrap();
@@ -218,9 +242,18 @@ mod tests {
 
     #[test]
     fn unknown_shapes_are_not_found() {
-        for path in
-            ["/clusters/a", "/clusters/a/foo/api", "/clusters/a/control-planeZ/api", "/nope", "/apis/g/v/a/b/c/d"]
-        {
+        for path in [
+            "/clusters/a",
+            "/clusters/a/foo/api",
+            "/clusters/a/control-planeZ/api",
+            "/nope",
+            "/apis/g/v/a/b/c/d",
+            "/snapshot/x",
+            // kplane's own OpenAPI document is server-wide: served at the root only.
+            "/clusters/a/control-plane/openapi/kplane.yaml",
+            "/clusters/root/control-plane/openapi/kplane.json",
+            "/openapi/kplane.yml",
+        ] {
             assert_eq!(parse(path).unwrap_err().code, 404, "{path}");
         }
     }

@@ -4,6 +4,7 @@
 
 pub mod controlplane;
 pub mod fleet;
+pub mod snapshot;
 
 use std::fmt;
 use std::sync::Arc;

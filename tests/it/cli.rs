@@ -59,6 +59,7 @@ fn help_lists_the_commands_on_stdout() {
         "delete",
         "get",
         "get-credentials",
+        "snapshot",
         "config",
         "doctor",
         "serve",
@@ -328,6 +329,56 @@ async fn create_get_use_and_delete_a_virtual_control_plane() {
     assert!(isolated.run(&["down"]).status.success());
 }
 
+#[tokio::test]
+async fn snapshot_prints_a_table_of_resource_types_or_the_whole_document() {
+    let isolated = Isolated::new();
+    let port = free_port();
+    assert!(isolated.run(&["up", "--port", &port]).status.success());
+    assert!(isolated.run(&["cc", "demo"]).status.success());
+    let demo = client_for_context(&isolated, "kplane-demo").await;
+    let cms: kube::Api<k8s_openapi::api::core::v1::ConfigMap> = kube::Api::namespaced(demo, "default");
+    let cm = serde_json::from_value(serde_json::json!({"metadata": {"name": "seed"}, "data": {"k": "v"}})).unwrap();
+    cms.create(&Default::default(), &cm).await.unwrap();
+
+    let table = isolated.run(&["snapshot", "demo"]);
+    assert!(table.status.success(), "{table:?}");
+    assert_no_ansi(&table);
+    let out = text(&table.stdout);
+    let rows: Vec<Vec<&str>> = out.lines().map(|l| l.split_whitespace().collect()).collect();
+    assert_eq!(rows[0], ["RESOURCE", "GROUP", "ITEMS"], "{out}");
+    assert!(rows.contains(&vec!["configmaps", "core", "1"]), "{out}");
+    assert!(rows.contains(&vec!["namespaces", "core", "4"]), "{out}");
+    assert!(text(&table.stderr).contains("resourceVersion"), "a summary on stderr: {table:?}");
+
+    let json = isolated.run(&["snapshot", "demo", "-o", "json", "--resource", "configmaps,secrets", "--include-empty"]);
+    assert!(json.status.success(), "{json:?}");
+    let doc: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!((doc["cluster"].as_str(), doc["liveResources"].as_u64()), (Some("demo"), Some(2)), "{doc}");
+    assert_eq!(doc["resources"][0]["items"][0]["metadata"]["name"], "seed");
+    assert_eq!(
+        (doc["resources"][1]["resource"].as_str(), doc["resources"][1]["itemCount"].as_u64()),
+        (Some("secrets"), Some(0))
+    );
+    let yaml = isolated.run(&["snapshot", "demo", "-o", "yaml", "--resource", "configmaps", "--warm"]);
+    let from_yaml: serde_json::Value = serde_norway::from_slice(&yaml.stdout).unwrap();
+    assert_eq!(from_yaml["resources"][0]["items"][0]["data"]["k"], "v");
+
+    // The management plane by its name; it holds the ControlPlanes.
+    let management =
+        isolated.run(&["snapshot", "kplane-management", "--resource", "controlplanes.controlplane.kplane.dev"]);
+    assert!(management.status.success(), "{management:?}");
+    assert!(text(&management.stdout).lines().any(|l| l.split_whitespace().eq([
+        "controlplanes",
+        "controlplane.kplane.dev",
+        "1"
+    ])));
+
+    let unknown = isolated.run(&["snapshot", "demo", "--resource", "nope"]);
+    assert_eq!(unknown.status.code(), Some(1), "{unknown:?}");
+    assert!(text(&unknown.stderr).contains("\"nope\""), "{unknown:?}");
+    assert!(isolated.run(&["down"]).status.success());
+}
+
 /// A client for plane `demo` with a given token, trusting the management plane's CA.
 async fn client_for_context_token(isolated: &Isolated, port: &str, token: &str) -> kube::Client {
     let config = kubeconfig(isolated);
@@ -369,6 +420,7 @@ fn help_texts_match_their_snapshots() {
         ("help-delete-cluster.txt", &["delete", "cluster", "--help"][..]),
         ("help-get-clusters.txt", &["get", "clusters", "--help"][..]),
         ("help-get-credentials.txt", &["get-credentials", "--help"][..]),
+        ("help-snapshot.txt", &["snapshot", "--help"][..]),
         ("help-config.txt", &["config", "--help"][..]),
         ("help-fleet-create.txt", &["fleet", "create", "--help"][..]),
     ] {

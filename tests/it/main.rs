@@ -15,6 +15,8 @@
 //! - `edges`: bad input, auth, discovery, content negotiation, protobuf bodies.
 //! - `durability`: restarts, and `kill -9` of the real binary during a write stream.
 //! - `provider`: the embedded provider running the real binary in the background.
+//! - `snapshot`: `…/snapshot` (one plane at one revision: shape, consistency, filters, auth) and
+//!   `/openapi/kplane.{yaml,json}`.
 
 mod common;
 
@@ -28,3 +30,4 @@ mod list_watch;
 mod management;
 mod namespaces;
 mod provider;
+mod snapshot;

@@ -1,5 +1,6 @@
 //! The generic store: Kubernetes CRUD, list and watch for any resource type over a
-//! [`Backend`], with server-owned metadata, preconditions and namespace rules.
+//! [`Backend`], with server-owned metadata, preconditions and namespace rules; planes, and
+//! a plane's snapshot.
 //!
 //! Objects are stored as compact JSON without `resourceVersion`; reads set it from the
 //! key's `mod_revision` (as the apiserver's etcd3 store does), so the value never needs a
@@ -12,6 +13,7 @@ mod namespace;
 mod patch;
 mod plane;
 mod scale;
+mod snapshot;
 mod update;
 mod watch;
 
@@ -24,6 +26,7 @@ pub use delete::{DeleteOptions, DeleteOutcome};
 pub use list::{ListOptions, ObjectList, list_object};
 pub use patch::{PATCH_MEDIA_TYPES, PatchType};
 pub use plane::PlaneToken;
+pub use snapshot::SnapshotOptions;
 pub use update::Subresource;
 pub use watch::{WatchEvent, WatchEventType, WatchOptions, Watcher};
 

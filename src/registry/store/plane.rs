@@ -71,7 +71,7 @@ impl Registry {
             return Ok(());
         }
         if !self.auto_create_planes && !plane.is_root() {
-            return Err(ApiError::no_route(&format!("the control plane \"{plane}\" does not exist")));
+            return Err(plane_not_found(plane));
         }
         let adopt = !plane.is_root();
         self.create_plane_inner(plane, adopt).await.map(|_| ())
@@ -134,7 +134,7 @@ impl Registry {
     pub async fn issue_plane_token(&self, plane: &PlaneName) -> ApiResult<PlaneToken> {
         let token = PlaneToken::mint(plane);
         if !self.set_token_digests(plane, vec![token.digest()]).await? {
-            return Err(ApiError::no_route(&format!("the control plane \"{plane}\" does not exist")));
+            return Err(plane_not_found(plane));
         }
         Ok(token)
     }
@@ -173,6 +173,11 @@ impl Registry {
         let digests = record["tokenDigests"].as_array().map(Vec::as_slice).unwrap_or_default();
         Ok(digests.iter().any(|d| d.as_str() == Some(digest.as_str())))
     }
+}
+
+/// The 404 for a plane that does not exist.
+pub(super) fn plane_not_found(plane: &PlaneName) -> ApiError {
+    ApiError::no_route(&format!("the control plane \"{plane}\" does not exist"))
 }
 
 fn control_planes() -> &'static std::sync::Arc<crate::registry::kind::ResourceType> {

@@ -7,10 +7,13 @@
 //! ask the server to validate fields. So every PATCH operation here carries its kind and that
 //! parameter.
 //!
+//! [`kplane`] holds the other, server-wide document: kplane's own API, written by hand.
+//!
 //! This module owns the document shape (paths, operations, parameters in [`paths`]; component
 //! schemas in [`schemas`]) and the per-process cache of the built-in documents. Serving them
 //! over HTTP (and the `?hash=` caching headers) belongs to the handlers.
 
+pub mod kplane;
 mod paths;
 mod schemas;
 #[cfg(test)]
