@@ -38,6 +38,10 @@ pub async fn run(args: Args, global: &GlobalArgs, printer: &Printer) -> anyhow::
     // The management plane is the root plane; users know it by the name `up` gave it.
     let plane = if args.name == settings.cluster_name { PlaneName::root() } else { plane_name(&args.name)? };
     let connected = connect(settings).await?;
+    // The server would create a plane on first access; a typo should not.
+    if !plane.is_root() && crate::ops::clusters::get(&connected.management, &plane).await?.is_none() {
+        return Err(crate::ops::clusters::ClusterError::NotFound { name: plane.to_string() }.into());
+    }
     let request =
         SnapshotRequest { resources: args.resources.clone(), include_empty: args.include_empty, warm: args.warm };
     let snapshot = ops::take(&connected.management, &plane, &request).await?;

@@ -376,6 +376,14 @@ async fn snapshot_prints_a_table_of_resource_types_or_the_whole_document() {
     let unknown = isolated.run(&["snapshot", "demo", "--resource", "nope"]);
     assert_eq!(unknown.status.code(), Some(1), "{unknown:?}");
     assert!(text(&unknown.stderr).contains("\"nope\""), "{unknown:?}");
+    // A plane that does not exist is reported, not created by the snapshot's request.
+    let typo = isolated.run(&["snapshot", "dmeo"]);
+    assert_eq!(typo.status.code(), Some(1), "{typo:?}");
+    assert!(text(&typo.stderr).contains("there is no control plane dmeo"), "{typo:?}");
+    assert_eq!(
+        text(&isolated.run(&["get", "clusters", "-o", "name"]).stdout).lines().filter(|l| *l == "dmeo").count(),
+        0
+    );
     assert!(isolated.run(&["down"]).status.success());
 }
 
