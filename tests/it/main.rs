@@ -12,6 +12,8 @@
 //! - `isolation`: planes never see each other's objects, lists or watches.
 //! - `management`: the management API and the controlplane controller (Ready, kubeconfig
 //!   Secrets, per-plane tokens, deletion policies, planes created on first access, restarts).
+//! - `fleet`: the Fleet API and the fleet controller (members as owned ControlPlanes, scaling
+//!   and deletion per policy, template seeding, TTL, status written only on change, 422s).
 //! - `edges`: bad input, auth, discovery, content negotiation, protobuf bodies.
 //! - `durability`: restarts, and `kill -9` of the real binary during a write stream.
 //! - `provider`: the embedded provider running the real binary in the background.
@@ -24,6 +26,7 @@ mod cli;
 mod crud;
 mod durability;
 mod edges;
+mod fleet;
 mod isolation;
 mod kplane_openapi;
 mod list_watch;
