@@ -162,7 +162,10 @@ async fn reconcile(registry: &Registry, name: &str) -> ApiResult<Option<Duration
     remove_surplus(registry, &fleet, &desired, &members).await?;
     seed_ready_members(registry, &fleet, &members, &mut problems).await;
     write_status(registry, &fleets, &object, &fleet, &desired, &members, &problems).await?;
-    Ok(expires_in)
+    // A failed member may recover without any event this controller watches (the other
+    // ControlPlane holding its name is deleted, a kind gets served): look again soon.
+    let retry = (!problems.is_empty()).then_some(RETRY_INTERVAL);
+    Ok([expires_in, retry].into_iter().flatten().min())
 }
 
 /// Time until the Fleet's TTL runs out (zero once it has), or `None` without a TTL.

@@ -41,6 +41,8 @@ impl Queue {
         if self.again.remove(&name) {
             self.dirty.insert(name);
         } else if let Some(after) = after {
+            // One pending look per name: the latest pass knows best when it is due.
+            self.later.retain(|(_, pending)| *pending != name);
             self.later.push((Instant::now() + after, name));
         }
     }
@@ -85,6 +87,10 @@ mod tests {
         assert_eq!(queue.start_next().as_deref(), Some("a"), "changed while in flight: runs again");
         queue.finish("a".into(), Some(Duration::from_secs(60)));
         assert!(queue.next_due().is_some());
+        queue.add("a");
+        queue.start_next();
+        queue.finish("a".into(), Some(Duration::from_secs(120)));
+        assert_eq!(queue.later.len(), 1, "one pending look per name");
         assert_eq!(queue.start_next(), None, "not due yet");
     }
 }

@@ -12,8 +12,10 @@ use crate::registry::validation::{FieldValidation, prepare_body, validate_object
 
 /// Upstream's cap on JSON patch operations.
 const MAX_JSON_PATCH_OPERATIONS: usize = 10_000;
-/// Attempts when the object changes between read and write.
-const PATCH_ATTEMPTS: usize = 5;
+/// Attempts when the object changes between read and write. Upstream retries until the
+/// write lands; a hot object (a Fleet whose controller writes status while clients label it)
+/// can lose several races in a row, so the bound is only a guard against livelock.
+const PATCH_ATTEMPTS: usize = 64;
 
 /// The patch formats, by request `Content-Type`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -82,8 +84,9 @@ impl Registry {
                 (None, PatchType::Merge) => apply_merge_patch(&old, patch)?,
                 (None, _) => apply_strategic(&old, patch, target)?,
             };
-            let pinned = meta::resource_version(&patched).map(String::from);
-            if pinned.as_deref().is_some_and(|rv| rv != current.mod_revision.to_string()) {
+            // The patched object carries the stored revision unless the patch set another one:
+            // a patch pinned to a revision that is no longer current is a conflict.
+            if meta::resource_version(&patched).is_some_and(|rv| rv != current.mod_revision.to_string()) {
                 return Err(ApiError::modified(rt, name));
             }
             let prepared = prepare_body(rt, patched, validation)?;
@@ -95,9 +98,9 @@ impl Registry {
             }
             match self.write_update(target, name, &old, new, options.dry_run).await {
                 Ok(written) => return Ok((written.unwrap_or(old), prepared.warnings)),
-                // Someone wrote in between: re-read and re-apply, unless the patch pinned
-                // the revision it was made against.
-                Err(err) if err.code == 409 && err.reason == "Conflict" && pinned.is_none() => continue,
+                // Someone wrote in between: re-read and re-apply (a pinned patch then fails the
+                // revision check above, as upstream's does).
+                Err(err) if err.code == 409 && err.reason == "Conflict" => continue,
                 Err(err) => return Err(err),
             }
         }
