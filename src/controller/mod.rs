@@ -3,6 +3,7 @@
 
 pub mod controlplane;
 pub mod fleet;
+pub mod gc;
 pub mod namespace;
 mod queue;
 
@@ -22,6 +23,7 @@ pub fn spawn_all(
     vec![
         tokio::spawn(namespace::run(registry.clone(), shutdown.clone())),
         tokio::spawn(controlplane::run(registry.clone(), server, shutdown.clone())),
-        tokio::spawn(fleet::run(registry, shutdown)),
+        tokio::spawn(fleet::run(registry.clone(), shutdown.clone())),
+        tokio::spawn(gc::run(registry, shutdown)),
     ]
 }

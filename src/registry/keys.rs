@@ -47,6 +47,12 @@ pub fn object_key(plane: &PlaneName, rt: &ResourceType, namespace: Option<&str>,
     format!("{}{name}", collection_prefix(plane, rt, namespace))
 }
 
+/// The plane a key belongs to.
+pub fn plane_of(key: &str) -> Option<PlaneName> {
+    let (plane, _) = key.strip_prefix(ROOT)?.split_once('/')?;
+    PlaneName::parse(plane).ok()
+}
+
 /// The group (`""` for the core group) and plural an object key of `plane` belongs to; `None`
 /// for the plane record and for keys outside the plane. The inverse of [`resource_prefix`].
 pub fn resource_of<'k>(plane: &PlaneName, key: &'k str) -> Option<(&'k str, &'k str)> {

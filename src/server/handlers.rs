@@ -382,7 +382,11 @@ pub(super) fn list_options(query: &Query) -> ApiResult<ListOptions> {
 fn delete_options(query: &Query, headers: &HeaderMap, body: &[u8]) -> ApiResult<DeleteOptions> {
     let mut options = DeleteOptions {
         dry_run: write_options(query)?.dry_run,
-        propagation_policy: query.get("propagationPolicy").map(String::from),
+        propagation_policy: query
+            .get("propagationPolicy")
+            .map(String::from)
+            // The deprecated spelling, still sent by old clients.
+            .or_else(|| query.flag("orphanDependents").then(|| "Orphan".to_string())),
         ..DeleteOptions::default()
     };
     if !body.is_empty() {
@@ -390,6 +394,8 @@ fn delete_options(query: &Query, headers: &HeaderMap, body: &[u8]) -> ApiResult<
         let body = http::decode_body(&http::content_type(headers), body, message)?;
         if let Some(policy) = body.get("propagationPolicy").and_then(Value::as_str) {
             options.propagation_policy = Some(policy.into());
+        } else if body.get("orphanDependents") == Some(&Value::Bool(true)) {
+            options.propagation_policy = Some("Orphan".into());
         }
         if body.get("dryRun").and_then(Value::as_array).is_some_and(|d| d.iter().any(|v| v == "All")) {
             options.dry_run = true;

@@ -9,6 +9,7 @@
 //! - `list_watch`: selectors, paging, watch events, bookmarks, expired revisions.
 //! - `namespaces`: system namespaces, namespace admission and deletion.
 //! - `kplane_openapi`: `openapi/kplane.yaml` matches the Rust types it documents.
+//! - `gc`: garbage collection by ownerReferences (background, foreground, orphan).
 //! - `isolation`: planes never see each other's objects, lists or watches.
 //! - `management`: the management API and the controlplane controller (Ready, kubeconfig
 //!   Secrets, per-plane tokens, deletion policies, planes created on first access, restarts).
@@ -27,6 +28,7 @@ mod crud;
 mod durability;
 mod edges;
 mod fleet;
+mod gc;
 mod isolation;
 mod kplane_openapi;
 mod list_watch;

@@ -43,13 +43,26 @@ impl Registry {
                     "namespaces \"{name}\" is forbidden: this namespace may not be deleted"
                 )));
             }
-            let waits_for_finalizers = !meta::finalizers(&object).is_empty()
+            // Orphan and Foreground propagation are carried out by the garbage collector, which
+            // the finalizer they add keeps the object waiting for (as upstream does).
+            let mut marked = object.clone();
+            if let Some(finalizer) = gc_finalizer(options.propagation_policy.as_deref())
+                && !is_namespace
+                && !meta::is_deleting(&object)
+                && !meta::finalizers(&object).iter().any(|f| f == finalizer)
+            {
+                let finalizers =
+                    meta::metadata_mut(&mut marked).entry("finalizers").or_insert_with(|| Value::Array(vec![]));
+                if let Some(list) = finalizers.as_array_mut() {
+                    list.push(Value::String(finalizer.into()));
+                }
+            }
+            let waits_for_finalizers = !meta::finalizers(&marked).is_empty()
                 || (is_namespace && !namespace::spec_finalizers(&object).is_empty());
             if waits_for_finalizers {
                 if meta::is_deleting(&object) && !is_namespace {
                     return Ok(DeleteOutcome { object, deleted: false });
                 }
-                let mut marked = object.clone();
                 if is_namespace {
                     namespace::mark_terminating(&mut marked);
                 } else {
@@ -95,6 +108,21 @@ impl Registry {
             meta::set_meta(&mut marked, "generation", Value::from(bumped));
         }
         self.write_update(target, name, old, marked, dry_run).await
+    }
+}
+
+/// Upstream's finalizer for orphaning dependents.
+pub const ORPHAN_FINALIZER: &str = "orphan";
+/// Upstream's finalizer that holds an owner until its blocking dependents are gone.
+pub const FOREGROUND_FINALIZER: &str = "foregroundDeletion";
+
+/// The finalizer a propagation policy adds; Background (the default) adds none: the object
+/// goes at once and the garbage collector deletes its dependents afterwards.
+fn gc_finalizer(policy: Option<&str>) -> Option<&'static str> {
+    match policy {
+        Some("Orphan") => Some(ORPHAN_FINALIZER),
+        Some("Foreground") => Some(FOREGROUND_FINALIZER),
+        _ => None,
     }
 }
 

@@ -8,6 +8,7 @@
 
 mod create;
 mod delete;
+mod gc;
 mod list;
 mod namespace;
 mod patch;
@@ -22,7 +23,8 @@ use std::sync::Arc;
 use bytes::Bytes;
 use serde_json::Value;
 
-pub use delete::{DeleteOptions, DeleteOutcome};
+pub use delete::{DeleteOptions, DeleteOutcome, FOREGROUND_FINALIZER, ORPHAN_FINALIZER};
+pub use gc::{GcOutcome, PlaneChange, PlaneChanges};
 pub use list::{ListOptions, ObjectList, list_object};
 pub use patch::{PATCH_MEDIA_TYPES, PatchType};
 pub use plane::PlaneToken;
