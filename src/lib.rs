@@ -24,14 +24,15 @@
 //! - [`registry`]: Kubernetes semantics over storage. `kind` (the tables of served types,
 //!   derived from k8s-openapi; the root plane's adds the management API), `keys` (the only
 //!   code that builds storage keys, plane first), `store` (CRUD, list, watch, namespaces,
-//!   scale, planes and their admin tokens, a plane's snapshot at one revision), `validation`,
-//!   `selector`, `patch` (strategic merge), `protobuf` (request bodies, driven by the
-//!   generated `schema` table), `table` (server-side printing) and `error` (`ApiError`,
-//!   storage errors translated once).
+//!   scale, planes and their admin tokens, a plane's snapshot at one revision, garbage
+//!   collection passes), `validation`, `selector`, `patch` (strategic merge), `protobuf`
+//!   (request bodies, driven by the generated `schema` table), `table` (server-side printing)
+//!   and `error` (`ApiError`, storage errors translated once).
 //! - [`controller`]: in-process reconcilers acting only through the registry, on one shared
 //!   work queue: the namespace controller; the controlplane controller (ControlPlane → plane,
 //!   token, kubeconfig Secret, `Ready`; `Destroy` on deletion); the fleet controller (Fleet →
-//!   member ControlPlanes, scaling, seeding, TTL, status).
+//!   member ControlPlanes, scaling, seeding, TTL, status); the garbage collector (owner
+//!   references, per plane).
 //! - [`server`]: HTTP only. TLS and the PKI, the plane scope parsed once at the edge (`scope`),
 //!   authentication, content negotiation, discovery, OpenAPI v3 (and kplane's own
 //!   `/openapi/kplane.yaml`), the snapshot endpoint, handlers per verb, watch streaming, and
