@@ -3,7 +3,8 @@
 //!
 //! Built-in rows are derived from `k8s-openapi` types (group, version, kind, plural, scope come
 //! from the type's `Resource` impl; short names, categories and subresources are upstream's
-//! and written here); CRDs will add rows per plane at run time.
+//! and written here); a plane's CustomResourceDefinitions add rows for that plane only
+//! ([`custom_types`], [`KindTable::with_custom_resources`]).
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -346,8 +347,51 @@ pub fn management_types() -> Vec<ResourceType> {
     ]
 }
 
+/// The resource types a CustomResourceDefinition serves: one per served version.
+pub fn custom_types(crd: &Value) -> Vec<ResourceType> {
+    let spec = &crd["spec"];
+    let text = |v: &Value| v.as_str().unwrap_or_default().to_string();
+    let names = &spec["names"];
+    let (group, kind, plural) = (text(&spec["group"]), text(&names["kind"]), text(&names["plural"]));
+    if group.is_empty() || kind.is_empty() || plural.is_empty() {
+        return vec![];
+    }
+    let list_kind = match text(&names["listKind"]) {
+        empty if empty.is_empty() => format!("{kind}List"),
+        list => list,
+    };
+    let singular = match text(&names["singular"]) {
+        empty if empty.is_empty() => kind.to_ascii_lowercase(),
+        singular => singular,
+    };
+    let strings = |v: &Value| -> Vec<Cow<'static, str>> {
+        v.as_array().into_iter().flatten().filter_map(Value::as_str).map(|s| Cow::Owned(s.to_string())).collect()
+    };
+    let versions = spec["versions"].as_array().cloned().unwrap_or_default();
+    versions
+        .iter()
+        .filter(|v| v["served"].as_bool().unwrap_or(true))
+        .map(|version| ResourceType {
+            group: Cow::Owned(group.clone()),
+            version: Cow::Owned(text(&version["name"])),
+            kind: Cow::Owned(kind.clone()),
+            list_kind: Cow::Owned(list_kind.clone()),
+            plural: Cow::Owned(plural.clone()),
+            singular: Cow::Owned(singular.clone()),
+            namespaced: spec["scope"].as_str() != Some("Cluster"),
+            short_names: strings(&names["shortNames"]),
+            categories: strings(&names["categories"]),
+            verbs: STANDARD_VERBS.to_vec(),
+            status_subresource: version.pointer("/subresources/status").is_some(),
+            scale_subresource: false,
+            create_only: false,
+            builtin: None,
+        })
+        .collect()
+}
+
 /// Lookup over a set of resource types: the built-ins shared by every plane, or those plus
-/// the management API for the root plane.
+/// the management API for the root plane, plus a plane's custom resources.
 pub struct KindTable {
     types: Vec<Arc<ResourceType>>,
     by_resource: HashMap<(String, String, String), usize>,
@@ -355,7 +399,10 @@ pub struct KindTable {
 
 impl KindTable {
     pub fn new(types: Vec<ResourceType>) -> Self {
-        let types: Vec<Arc<ResourceType>> = types.into_iter().map(Arc::new).collect();
+        Self::from_shared(types.into_iter().map(Arc::new).collect())
+    }
+
+    fn from_shared(types: Vec<Arc<ResourceType>>) -> Self {
         let by_resource = types
             .iter()
             .enumerate()
@@ -366,23 +413,55 @@ impl KindTable {
 
     /// The built-in table, built once per process and shared by all planes.
     pub fn builtin() -> &'static KindTable {
-        static TABLE: LazyLock<KindTable> = LazyLock::new(|| KindTable::new(builtin_types()));
-        &TABLE
+        Self::builtin_shared()
     }
 
     /// The root plane's table: the built-ins and the management API.
     pub fn management() -> &'static KindTable {
-        static TABLE: LazyLock<KindTable> = LazyLock::new(|| {
+        Self::management_shared()
+    }
+
+    fn builtin_shared() -> &'static Arc<KindTable> {
+        static TABLE: LazyLock<Arc<KindTable>> = LazyLock::new(|| Arc::new(KindTable::new(builtin_types())));
+        &TABLE
+    }
+
+    fn management_shared() -> &'static Arc<KindTable> {
+        static TABLE: LazyLock<Arc<KindTable>> = LazyLock::new(|| {
             let mut types = builtin_types();
             types.extend(management_types());
-            KindTable::new(types)
+            Arc::new(KindTable::new(types))
         });
         &TABLE
     }
 
-    /// The table `plane` serves.
+    /// The compiled-in table `plane` serves (without its custom resources: the registry adds
+    /// those, see `Registry::kinds`).
     pub fn for_plane(plane: &crate::types::PlaneName) -> &'static KindTable {
-        if plane.is_root() { Self::management() } else { Self::builtin() }
+        Self::base(plane)
+    }
+
+    /// [`Self::for_plane`] as a shared handle.
+    pub fn base(plane: &crate::types::PlaneName) -> &'static Arc<KindTable> {
+        if plane.is_root() { Self::management_shared() } else { Self::builtin_shared() }
+    }
+
+    /// Whether this is one of the compiled-in tables (its documents are built once per process).
+    pub fn is_base(table: &Arc<KindTable>) -> bool {
+        Arc::ptr_eq(table, Self::builtin_shared()) || Arc::ptr_eq(table, Self::management_shared())
+    }
+
+    /// `base` plus the custom resources of `crds` (CustomResourceDefinition objects); a CRD
+    /// whose names clash with a served type is left out.
+    pub fn with_custom_resources(base: &KindTable, crds: &[Value]) -> KindTable {
+        let mut types = base.types.clone();
+        for rt in crds.iter().flat_map(custom_types) {
+            let clash = types.iter().any(|t| (&t.group, &t.version, &t.plural) == (&rt.group, &rt.version, &rt.plural));
+            if !clash {
+                types.push(Arc::new(rt));
+            }
+        }
+        KindTable::from_shared(types)
     }
 
     pub fn all(&self) -> &[Arc<ResourceType>] {

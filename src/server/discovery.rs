@@ -3,12 +3,11 @@
 //! same built-in documents, so they are built once per process.
 
 use std::collections::HashMap;
-use std::sync::{Arc, LazyLock};
+use std::sync::Arc;
 
 use serde_json::{Value, json};
 
 use crate::registry::kind::{KindTable, ResourceType};
-use crate::types::PlaneName;
 
 /// The Kubernetes minor version this server emulates: the one `k8s-openapi` is built for.
 #[allow(unreachable_code)]
@@ -214,14 +213,9 @@ impl Aggregated {
         Aggregated { body, etag }
     }
 
-    /// The `/api` and `/apis` aggregated documents of `plane`, built once per table.
-    pub fn for_plane(plane: &PlaneName) -> &'static (Aggregated, Aggregated) {
-        fn build(table: &KindTable) -> (Aggregated, Aggregated) {
-            (Aggregated::new(&aggregated(table, true)), Aggregated::new(&aggregated(table, false)))
-        }
-        static BUILTIN: LazyLock<(Aggregated, Aggregated)> = LazyLock::new(|| build(KindTable::builtin()));
-        static MANAGEMENT: LazyLock<(Aggregated, Aggregated)> = LazyLock::new(|| build(KindTable::management()));
-        if plane.is_root() { &MANAGEMENT } else { &BUILTIN }
+    /// The `/api` and `/apis` aggregated documents of `table`.
+    pub fn build(table: &KindTable) -> (Aggregated, Aggregated) {
+        (Aggregated::new(&aggregated(table, true)), Aggregated::new(&aggregated(table, false)))
     }
 }
 
@@ -236,14 +230,8 @@ pub struct Legacy {
 }
 
 impl Legacy {
-    /// The legacy documents of `plane`, built once per table.
-    pub fn for_plane(plane: &PlaneName) -> &'static Legacy {
-        static BUILTIN: LazyLock<Legacy> = LazyLock::new(|| Legacy::build(KindTable::builtin()));
-        static MANAGEMENT: LazyLock<Legacy> = LazyLock::new(|| Legacy::build(KindTable::management()));
-        if plane.is_root() { &MANAGEMENT } else { &BUILTIN }
-    }
-
-    fn build(table: &KindTable) -> Legacy {
+    /// The legacy documents of `table`.
+    pub fn build(table: &KindTable) -> Legacy {
         let mut legacy =
             Legacy { root: root_paths(table), groups: groups(table), group: HashMap::new(), resources: HashMap::new() };
         for (name, versions) in table.groups() {

@@ -14,7 +14,7 @@ use serde_json::Value;
 use super::AppState;
 use super::discovery;
 use super::http::{self, Format, Offer, negotiate, respond};
-use super::openapi::{self, OpenApiV3};
+use super::openapi;
 use super::scope::{self, ApiPath, DocumentForm, ResourcePath};
 use super::watch;
 use crate::registry::error::{ApiError, ApiResult};
@@ -90,7 +90,9 @@ async fn dispatch(state: &AppState, request: Request) -> ApiResult<Response> {
     let headers = request.headers();
     let plain = Offer::default();
     let discovery_offer = Offer { aggregated_discovery: true, ..Offer::default() };
-    let legacy = discovery::Legacy::for_plane(&scoped.plane);
+    let table = state.registry.kinds(&scoped.plane);
+    let documents = state.documents.get(&scoped.plane, &table);
+    let legacy = &documents.legacy;
     match scoped.path {
         ApiPath::Health => {
             Ok((StatusCode::OK, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], "ok").into_response())
@@ -98,11 +100,11 @@ async fn dispatch(state: &AppState, request: Request) -> ApiResult<Response> {
         ApiPath::Version => Ok(respond(StatusCode::OK, negotiate(headers, plain)?, &discovery::version(), &[])),
         ApiPath::Root => Ok(respond(StatusCode::OK, negotiate(headers, plain)?, &legacy.root, &[])),
         ApiPath::CoreVersions => match negotiate(headers, discovery_offer)? {
-            Format::AggregatedDiscovery => Ok(aggregated(headers, &discovery::Aggregated::for_plane(&scoped.plane).0)),
+            Format::AggregatedDiscovery => Ok(aggregated(headers, &documents.aggregated.0)),
             format => Ok(respond(StatusCode::OK, format, &discovery::core_versions(&state.address), &[])),
         },
         ApiPath::Groups => match negotiate(headers, discovery_offer)? {
-            Format::AggregatedDiscovery => Ok(aggregated(headers, &discovery::Aggregated::for_plane(&scoped.plane).1)),
+            Format::AggregatedDiscovery => Ok(aggregated(headers, &documents.aggregated.1)),
             format => Ok(respond(StatusCode::OK, format, &legacy.groups, &[])),
         },
         ApiPath::Group { group } => {
@@ -114,11 +116,10 @@ async fn dispatch(state: &AppState, request: Request) -> ApiResult<Response> {
                 legacy.resources.get(&(group, version)).ok_or_else(|| ApiError::no_route(request.uri().path()))?;
             Ok(respond(StatusCode::OK, negotiate(headers, plain)?, doc, &[]))
         }
-        ApiPath::OpenApiIndex => Ok(raw_json(OpenApiV3::for_plane(&scoped.plane).index_json().to_vec())),
+        ApiPath::OpenApiIndex => Ok(raw_json(documents.openapi.index_json().to_vec())),
         ApiPath::OpenApiDocument { gv_path } => {
-            let (_, doc) = OpenApiV3::for_plane(&scoped.plane)
-                .document(&gv_path)
-                .ok_or_else(|| ApiError::no_route(request.uri().path()))?;
+            let (_, doc) =
+                documents.openapi.document(&gv_path).ok_or_else(|| ApiError::no_route(request.uri().path()))?;
             Ok(raw_json(doc.to_vec()))
         }
         ApiPath::OpenApiV2 => Err(ApiError::no_route("/openapi/v2 is not served; use /openapi/v3")),

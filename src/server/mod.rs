@@ -8,6 +8,7 @@
 
 pub mod auth;
 pub mod discovery;
+pub mod documents;
 mod handlers;
 pub mod http;
 pub mod kubeconfig;
@@ -94,6 +95,8 @@ pub struct AppState(Arc<Inner>);
 pub struct Inner {
     pub registry: Arc<Registry>,
     pub auth: auth::Authenticator,
+    /// Discovery and OpenAPI documents of planes with custom resources.
+    pub documents: documents::DocumentCache,
     /// `host:port` clients reach this server at (for `/api`'s `serverAddressByClientCIDRs`).
     pub address: String,
     pub bookmark_interval: Duration,
@@ -161,6 +164,7 @@ pub async fn start(config: ServerConfig) -> Result<RunningServer, ServerError> {
     let registry = Arc::new(Registry::new(backend, config.auto_create_planes));
     registry.ensure_plane(&PlaneName::root()).await.map_err(ServerError::RootPlane)?;
     controller::controlplane::bootstrap(&registry).await.map_err(ServerError::RootPlane)?;
+    registry.load_custom_resources().await.map_err(ServerError::RootPlane)?;
 
     let client_host =
         if config.bind_address.is_unspecified() { IpAddr::V4(Ipv4Addr::LOCALHOST) } else { config.bind_address };
@@ -172,6 +176,7 @@ pub async fn start(config: ServerConfig) -> Result<RunningServer, ServerError> {
     let state = AppState(Arc::new(Inner {
         registry: registry.clone(),
         auth: auth::Authenticator::new(pki.admin_token.clone()),
+        documents: documents::DocumentCache::default(),
         address: client_address.to_string(),
         bookmark_interval: config.bookmark_interval,
         shutdown: shutdown_rx.clone(),

@@ -5,6 +5,7 @@
 //! isolation bugs. Every wait is bounded by a timeout.
 //!
 //! - `cli`: the built binary under an isolated HOME and KUBECONFIG.
+//! - `crd`: CustomResourceDefinitions served per plane, deleted with their objects.
 //! - `crud`: create/get/update/patch/delete semantics and server-owned metadata.
 //! - `list_watch`: selectors, paging, watch events, bookmarks, expired revisions.
 //! - `namespaces`: system namespaces, namespace admission and deletion.
@@ -24,6 +25,7 @@
 mod common;
 
 mod cli;
+mod crd;
 mod crud;
 mod durability;
 mod edges;

@@ -46,6 +46,9 @@ impl Registry {
                 (None, None) => unreachable!("invariant: checked above"),
             };
             meta::set_meta(&mut object, "name", Value::String(name.clone()));
+            if super::crd::is_crd(rt) {
+                object["status"] = super::crd::crd_status(&object, None);
+            }
             let causes = validate_object(rt, &object);
             if !causes.is_empty() {
                 return Err(ApiError::invalid(rt, &name, causes));
@@ -58,7 +61,10 @@ impl Registry {
                 return Ok(object);
             }
             match self.backend.create(&target.key(&name), value).await {
-                Ok(kv) => return decode(&kv),
+                Ok(kv) => {
+                    self.after_write(target).await?;
+                    return decode(&kv);
+                }
                 Err(storage::Error::KeyExists { .. }) if requested_name.is_none() => continue,
                 Err(err) => return Err(from_storage(err, rt, &name)),
             }

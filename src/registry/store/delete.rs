@@ -86,7 +86,10 @@ impl Registry {
                 return Ok(DeleteOutcome { object, deleted: true });
             }
             match self.backend.delete(&target.key(name), current.mod_revision).await {
-                Ok(kv) => return Ok(DeleteOutcome { object: decode(&kv)?, deleted: true }),
+                Ok(kv) => {
+                    self.after_write(target).await?;
+                    return Ok(DeleteOutcome { object: decode(&kv)?, deleted: true });
+                }
                 Err(crate::storage::Error::Conflict { .. }) => continue,
                 Err(err) => return Err(from_storage(err, rt, name)),
             }

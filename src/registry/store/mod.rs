@@ -6,6 +6,7 @@
 //! key's `mod_revision` (as the apiserver's etcd3 store does), so the value never needs a
 //! second write to learn its own revision.
 
+mod crd;
 mod create;
 mod delete;
 mod gc;
@@ -77,6 +78,8 @@ pub struct Registry {
     namespaces: Arc<ResourceType>,
     /// Woken when a namespace starts terminating, so its content is deleted at once.
     namespace_deleted: tokio::sync::Notify,
+    /// The kind tables of planes that have CustomResourceDefinitions (see `crd`).
+    custom_kinds: std::sync::RwLock<std::collections::HashMap<PlaneName, Arc<KindTable>>>,
     /// Terminating namespaces of every plane; `None` until the first scan after start.
     terminating: std::sync::Mutex<Option<std::collections::BTreeSet<(PlaneName, String)>>>,
 }
@@ -92,17 +95,13 @@ impl Registry {
             namespaces,
             auto_create_planes,
             namespace_deleted: tokio::sync::Notify::new(),
+            custom_kinds: Default::default(),
             terminating: std::sync::Mutex::new(None),
         }
     }
 
     pub fn backend(&self) -> &Arc<dyn Backend> {
         &self.backend
-    }
-
-    /// The resource types `plane` serves (the root plane adds the management API).
-    pub fn kinds(&self, plane: &PlaneName) -> &'static KindTable {
-        KindTable::for_plane(plane)
     }
 
     pub(crate) fn namespaces_type(&self) -> &Arc<ResourceType> {

@@ -120,6 +120,7 @@ impl Registry {
 
     /// Removes every object of a plane and the plane itself, at one revision.
     pub async fn delete_plane(&self, plane: &PlaneName) -> ApiResult<usize> {
+        self.forget_custom_resources(plane);
         let deleted = self.backend.delete_prefix(&keys::plane_prefix(plane)).await;
         deleted.map_err(|e| from_storage(e, self.namespaces_type(), plane.as_str()))
     }

@@ -40,7 +40,7 @@ impl Registry {
     /// `options.resources` the plane does not serve, 404 if the plane does not exist at the
     /// revision read (it may have been deleted since the request was admitted).
     pub async fn snapshot(&self, plane: &PlaneName, options: &SnapshotOptions) -> ApiResult<Snapshot> {
-        let types = covered_types(self.kinds(plane), plane, &options.resources)?;
+        let types = covered_types(&self.kinds(plane), plane, &options.resources)?;
         let read = self.backend.range(&keys::plane_prefix(plane), RangeOptions::default()).await;
         let read = read.map_err(|e| from_storage(e, self.namespaces_type(), plane.as_str()))?;
         let snapshot_time = format!("{:.6}", jiff::Timestamp::now());

@@ -76,8 +76,13 @@ impl Registry {
                 }
                 let deleted = self.backend.delete(&target.key(name), expected).await;
                 deleted.map_err(|e| from_storage(e, &target.rt, name))?;
+                self.after_write(target).await?;
                 return Ok(None);
             }
+        }
+        if super::crd::is_crd(&target.rt) {
+            // The server owns a CRD's status: recomputed on every write, whatever was sent.
+            new["status"] = super::crd::crd_status(&new, Some(old));
         }
         if meta::comparable(old) == meta::comparable(&new) {
             return Ok(Some(old.clone()));
@@ -91,7 +96,9 @@ impl Registry {
             return Ok(Some(new));
         }
         let written = self.backend.update(&target.key(name), value, expected).await;
-        Ok(Some(decode(&written.map_err(|e| from_storage(e, &target.rt, name))?)?))
+        let written = decode(&written.map_err(|e| from_storage(e, &target.rt, name))?)?;
+        self.after_write(target).await?;
+        Ok(Some(written))
     }
 
     /// Writes an object the registry itself changed (controllers), at a known revision.

@@ -20,11 +20,11 @@ mod schemas;
 mod tests;
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, LazyLock};
+use std::sync::Arc;
 
 use serde_json::{Value, json};
 
-use crate::registry::kind::{KindTable, ResourceType};
+use crate::registry::kind::ResourceType;
 use crate::types::PlaneName;
 
 /// The Kubernetes release whose API these documents describe (k8s-openapi's `v1_33`).
@@ -49,14 +49,13 @@ struct Document {
 impl OpenApiV3 {
     /// The documents of the built-in kinds, built on first use and shared by every plane.
     pub fn builtin() -> &'static OpenApiV3 {
-        static BUILTIN: LazyLock<OpenApiV3> = LazyLock::new(|| OpenApiV3::from_types(KindTable::builtin().all()));
-        &BUILTIN
+        Self::for_plane(&PlaneName::parse("any").expect("invariant: a valid plane name"))
     }
 
-    /// The documents `plane` serves: the built-ins, plus the management API on the root plane.
+    /// The documents of `plane`'s compiled-in types: the built-ins, plus the management API on
+    /// the root plane (a plane's custom resources: `documents::DocumentCache`).
     pub fn for_plane(plane: &PlaneName) -> &'static OpenApiV3 {
-        static MANAGEMENT: LazyLock<OpenApiV3> = LazyLock::new(|| OpenApiV3::from_types(KindTable::management().all()));
-        if plane.is_root() { &MANAGEMENT } else { Self::builtin() }
+        &super::documents::base(plane).openapi
     }
 
     /// Builds and serializes the documents of `types` (a plane with CRDs will add its rows).

@@ -2,6 +2,7 @@ use serde_json::Value;
 
 use super::paths::PATCH_MEDIA;
 use super::*;
+use crate::registry::kind::KindTable;
 
 fn parse(bytes: &[u8]) -> Value {
     serde_json::from_slice(bytes).expect("valid JSON")

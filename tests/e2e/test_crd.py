@@ -1,0 +1,51 @@
+"""CustomResourceDefinitions with real kubectl, in a plane of the test's own: established at once,
+custom resources served (short names, status), gone with their CRD."""
+
+from __future__ import annotations
+
+import textwrap
+
+from conftest import wait_until
+
+CRD = textwrap.dedent("""\
+    apiVersion: apiextensions.k8s.io/v1
+    kind: CustomResourceDefinition
+    metadata: {name: crontabs.stable.example.com}
+    spec:
+      group: stable.example.com
+      scope: Namespaced
+      names: {plural: crontabs, singular: crontab, kind: CronTab, shortNames: [ct], categories: [all]}
+      versions:
+      - name: v1
+        served: true
+        storage: true
+        subresources: {status: {}}
+        schema:
+          openAPIV3Schema:
+            type: object
+            x-kubernetes-preserve-unknown-fields: true
+    """)
+
+CRONTAB = textwrap.dedent("""\
+    apiVersion: stable.example.com/v1
+    kind: CronTab
+    metadata: {name: nightly}
+    spec: {cronSpec: "0 3 * * *", image: backup}
+    """)
+
+
+def test_a_crd_and_its_custom_resources(kubectl):
+    kubectl.ok("apply", "-f", "-", input=CRD)
+    kubectl.ok("wait", "--for=condition=Established", "crd/crontabs.stable.example.com", "--timeout=60s")
+    kubectl.ok("apply", "-f", "-", input=CRONTAB)
+    assert kubectl.ok("get", "ct", "-o", "name").split() == ["crontab.stable.example.com/nightly"]
+    assert kubectl.ok("get", "crontab", "nightly", "-o", "jsonpath={.spec.cronSpec}") == "0 3 * * *"
+    # A changed manifest is applied as a merge patch (custom resources have no strategic merge).
+    kubectl.ok("apply", "-f", "-", input=CRONTAB.replace("backup", "backup:v2"))
+    assert kubectl.ok("get", "ct", "nightly", "-o", "jsonpath={.spec.image}") == "backup:v2"
+    resources = kubectl.ok("api-resources", "--api-group=stable.example.com")
+    assert "crontabs" in resources and "ct" in resources
+
+    kubectl.ok("delete", "crd", "crontabs.stable.example.com")
+    wait_until("the custom resource to stop being served",
+               lambda: kubectl.run("get", "crontabs.stable.example.com").returncode != 0)

@@ -1,0 +1,94 @@
+//! CustomResourceDefinitions: served by their own plane only, at once, until deleted (with
+//! their objects), and again after a restart.
+
+use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
+use kube::api::{Api, ApiResource, DeleteParams, DynamicObject, GroupVersionKind, Patch, PatchParams, PostParams};
+use serde_json::json;
+
+use crate::common::{TestServer, eventually, raw};
+
+fn crd() -> CustomResourceDefinition {
+    serde_json::from_value(json!({
+        "apiVersion": "apiextensions.k8s.io/v1",
+        "kind": "CustomResourceDefinition",
+        "metadata": {"name": "widgets.example.com"},
+        "spec": {
+            "group": "example.com",
+            "scope": "Namespaced",
+            "names": {"plural": "widgets", "singular": "widget", "kind": "Widget", "shortNames": ["wd"]},
+            "versions": [{
+                "name": "v1", "served": true, "storage": true,
+                "subresources": {"status": {}},
+                "schema": {"openAPIV3Schema": {"type": "object", "x-kubernetes-preserve-unknown-fields": true}},
+            }],
+        },
+    }))
+    .unwrap()
+}
+
+fn widgets(client: kube::Client) -> Api<DynamicObject> {
+    let resource = ApiResource::from_gvk_with_plural(&GroupVersionKind::gvk("example.com", "v1", "Widget"), "widgets");
+    Api::namespaced_with(client, "default", &resource)
+}
+
+fn widget(name: &str, size: i64) -> DynamicObject {
+    serde_json::from_value(json!({
+        "apiVersion": "example.com/v1", "kind": "Widget", "metadata": {"name": name}, "spec": {"size": size},
+    }))
+    .unwrap()
+}
+
+#[tokio::test]
+async fn a_crd_is_established_at_once_and_served_by_its_plane_only() {
+    let server = TestServer::start().await;
+    let crds: Api<CustomResourceDefinition> = Api::all(server.client("crd-a").await);
+    let created = crds.create(&PostParams::default(), &crd()).await.expect("create the CRD");
+    let conditions = created.status.expect("status in the create response").conditions.unwrap_or_default();
+    let established = conditions.iter().find(|c| c.type_ == "Established").expect("Established");
+    assert_eq!(established.status, "True");
+    assert!(conditions.iter().any(|c| c.type_ == "NamesAccepted" && c.status == "True"));
+
+    // Discovery already knows the resource when the create has returned.
+    let (code, body, _) = raw(&server.client("crd-a").await, "GET", "/apis/example.com/v1", &[], vec![]).await;
+    assert_eq!(code, 200, "{body}");
+    let list: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(list["resources"][0]["name"], "widgets");
+    assert_eq!(list["resources"][0]["shortNames"], json!(["wd"]));
+    let (code, _, _) = raw(&server.client("crd-b").await, "GET", "/apis/example.com/v1", &[], vec![]).await;
+    assert_eq!(code, 404, "another plane does not serve it");
+
+    let api = widgets(server.client("crd-a").await);
+    api.create(&PostParams::default(), &widget("w1", 3)).await.expect("create a Widget");
+    let got = api.get("w1").await.unwrap();
+    assert_eq!(got.data["spec"]["size"], 3);
+    let other = widgets(server.client("crd-b").await);
+    assert!(matches!(other.list(&Default::default()).await, Err(kube::Error::Api(s)) if s.code == 404));
+
+    // The status subresource: main writes keep the status, /status writes only change it.
+    let status = json!({"status": {"phase": "Ready"}, "spec": {"size": 99}});
+    api.patch_status("w1", &PatchParams::default(), &Patch::Merge(status)).await.unwrap();
+    let after = api.get("w1").await.unwrap();
+    assert_eq!((after.data["status"]["phase"].as_str(), after.data["spec"]["size"].as_i64()), (Some("Ready"), Some(3)));
+}
+
+#[tokio::test]
+async fn deleting_a_crd_deletes_its_objects_and_a_restart_keeps_serving() {
+    let server = TestServer::start().await;
+    let crds: Api<CustomResourceDefinition> = Api::all(server.client("crd-life").await);
+    crds.create(&PostParams::default(), &crd()).await.unwrap();
+    let api = widgets(server.client("crd-life").await);
+    api.create(&PostParams::default(), &widget("kept", 1)).await.unwrap();
+
+    let server = server.restart().await;
+    let api = widgets(server.client("crd-life").await);
+    assert_eq!(api.get("kept").await.expect("served after a restart").data["spec"]["size"], 1);
+
+    let crds: Api<CustomResourceDefinition> = Api::all(server.client("crd-life").await);
+    crds.delete("widgets.example.com", &DeleteParams::default()).await.unwrap();
+    assert!(matches!(api.list(&Default::default()).await, Err(kube::Error::Api(s)) if s.code == 404));
+    // Defined again, the resource starts empty: the old objects went with the CRD.
+    crds.create(&PostParams::default(), &crd()).await.unwrap();
+    let items =
+        eventually("the resource to be served again", || async { api.list(&Default::default()).await.ok() }).await;
+    assert!(items.items.is_empty(), "{:?}", items.items);
+}
