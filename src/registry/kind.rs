@@ -42,6 +42,30 @@ pub struct ResourceType {
     pub create_only: bool,
     /// Typed behaviour of a built-in kind; `None` for custom resources.
     pub builtin: Option<&'static BuiltinKind>,
+    /// What a custom resource's CRD says of this version; `None` for built-ins.
+    pub custom: Option<Arc<CustomKind>>,
+}
+
+/// What only a custom resource has: its CRD's word on one version.
+#[derive(Debug, Default)]
+pub struct CustomKind {
+    /// `schema.openAPIV3Schema`, if the CRD gives one.
+    pub schema: Option<Value>,
+    /// `additionalPrinterColumns`.
+    pub printer_columns: Vec<PrinterColumn>,
+}
+
+/// One of a CRD's `additionalPrinterColumns`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PrinterColumn {
+    pub name: String,
+    /// `integer`, `number`, `string`, `boolean` or `date`.
+    pub type_: String,
+    pub format: String,
+    pub description: String,
+    pub priority: i64,
+    /// Upstream's simple JSONPath, e.g. `.spec.replicas`.
+    pub json_path: String,
 }
 
 /// What only a built-in (compiled-in) kind has.
@@ -165,6 +189,7 @@ where
         scale_subresource: row.scale,
         create_only: false,
         builtin: Some(kind),
+        custom: None,
     }
 }
 
@@ -189,6 +214,7 @@ where
         scale_subresource: false,
         create_only: true,
         builtin: Some(kind),
+        custom: None,
     }
 }
 
@@ -386,6 +412,30 @@ pub fn custom_types(crd: &Value) -> Vec<ResourceType> {
             scale_subresource: false,
             create_only: false,
             builtin: None,
+            custom: Some(Arc::new(CustomKind {
+                schema: version.pointer("/schema/openAPIV3Schema").cloned(),
+                printer_columns: printer_columns(version),
+            })),
+        })
+        .collect()
+}
+
+fn printer_columns(version: &Value) -> Vec<PrinterColumn> {
+    let columns = version["additionalPrinterColumns"].as_array().cloned().unwrap_or_default();
+    let text = |c: &Value, k: &str| c[k].as_str().unwrap_or_default().to_string();
+    columns
+        .iter()
+        .filter(|c| !text(c, "name").is_empty() && !text(c, "jsonPath").is_empty())
+        .map(|c| PrinterColumn {
+            name: text(c, "name"),
+            type_: match text(c, "type") {
+                empty if empty.is_empty() => "string".into(),
+                ty => ty,
+            },
+            format: text(c, "format"),
+            description: text(c, "description"),
+            priority: c["priority"].as_i64().unwrap_or(0),
+            json_path: text(c, "jsonPath"),
         })
         .collect()
 }

@@ -20,6 +20,10 @@ CRD = textwrap.dedent("""\
         served: true
         storage: true
         subresources: {status: {}}
+        additionalPrinterColumns:
+        - {name: Schedule, type: string, jsonPath: .spec.cronSpec}
+        - {name: Age, type: date, jsonPath: .metadata.creationTimestamp}
+        - {name: Image, type: string, priority: 1, jsonPath: .spec.image}
         schema:
           openAPIV3Schema:
             type: object
@@ -40,6 +44,11 @@ def test_a_crd_and_its_custom_resources(kubectl):
     kubectl.ok("apply", "-f", "-", input=CRONTAB)
     assert kubectl.ok("get", "ct", "-o", "name").split() == ["crontab.stable.example.com/nightly"]
     assert kubectl.ok("get", "crontab", "nightly", "-o", "jsonpath={.spec.cronSpec}") == "0 3 * * *"
+    # The CRD's printer columns, the priority-1 one with -o wide only.
+    table = kubectl.ok("get", "ct").splitlines()
+    assert table[0].split() == ["NAME", "SCHEDULE", "AGE"], table
+    assert table[1].startswith("nightly") and "0 3 * * *" in table[1]
+    assert kubectl.ok("get", "ct", "-o", "wide").splitlines()[0].split() == ["NAME", "SCHEDULE", "AGE", "IMAGE"]
     # A changed manifest is applied as a merge patch (custom resources have no strategic merge).
     kubectl.ok("apply", "-f", "-", input=CRONTAB.replace("backup", "backup:v2"))
     assert kubectl.ok("get", "ct", "nightly", "-o", "jsonpath={.spec.image}") == "backup:v2"

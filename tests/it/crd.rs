@@ -19,7 +19,17 @@ fn crd() -> CustomResourceDefinition {
             "versions": [{
                 "name": "v1", "served": true, "storage": true,
                 "subresources": {"status": {}},
-                "schema": {"openAPIV3Schema": {"type": "object", "x-kubernetes-preserve-unknown-fields": true}},
+                "additionalPrinterColumns": [
+                    {"name": "Size", "type": "integer", "jsonPath": ".spec.size"},
+                    {"name": "Phase", "type": "string", "jsonPath": ".status.phase"},
+                    {"name": "Age", "type": "date", "jsonPath": ".metadata.creationTimestamp"},
+                ],
+                "schema": {"openAPIV3Schema": {
+                    "type": "object",
+                    "properties": {"spec": {"type": "object", "description": "What a widget is.",
+                                            "x-kubernetes-preserve-unknown-fields": true}},
+                    "x-kubernetes-preserve-unknown-fields": true,
+                }},
             }],
         },
     }))
@@ -69,6 +79,25 @@ async fn a_crd_is_established_at_once_and_served_by_its_plane_only() {
     api.patch_status("w1", &PatchParams::default(), &Patch::Merge(status)).await.unwrap();
     let after = api.get("w1").await.unwrap();
     assert_eq!((after.data["status"]["phase"].as_str(), after.data["spec"]["size"].as_i64()), (Some("Ready"), Some(3)));
+
+    // Tables use the CRD's printer columns; OpenAPI carries its schema.
+    let client = server.client("crd-a").await;
+    let table_accept = [("accept", "application/json;as=Table;v=v1;g=meta.k8s.io")];
+    let path = "/apis/example.com/v1/namespaces/default/widgets";
+    let (code, body, _) = raw(&client, "GET", path, &table_accept, vec![]).await;
+    assert_eq!(code, 200, "{body}");
+    let table: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let names: Vec<&str> =
+        table["columnDefinitions"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["Name", "Size", "Phase", "Age"]);
+    let cells = &table["rows"][0]["cells"];
+    assert_eq!((&cells[0], &cells[1], &cells[2]), (&json!("w1"), &json!(3), &json!("Ready")));
+    let (code, body, _) = raw(&client, "GET", "/openapi/v3/apis/example.com/v1", &[], vec![]).await;
+    assert_eq!(code, 200, "{body}");
+    let doc: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let widget = &doc["components"]["schemas"]["com.example.v1.Widget"];
+    assert_eq!(widget["properties"]["spec"]["description"], "What a widget is.");
+    assert!(widget["properties"]["metadata"].is_object(), "object metadata is added: {widget}");
 }
 
 #[tokio::test]

@@ -8,12 +8,13 @@
 //! Cells are computed as if the client asked for `-o wide`, like upstream's server: every
 //! row carries the priority-1 cells and kubectl hides them unless `-o wide`.
 
+mod jsonpath;
 mod printers;
 
 use jiff::{SignedDuration, Timestamp};
 use serde_json::{Map, Value, json};
 
-use super::kind::ResourceType;
+use super::kind::{PrinterColumn, ResourceType};
 
 /// What each row's `object` carries (the `includeObject` query parameter).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -118,15 +119,20 @@ pub(crate) fn parse_time(value: Option<&Value>) -> Option<Timestamp> {
 }
 
 /// Which columns and cells a resource type prints.
-enum Layout {
+enum Layout<'a> {
     Printer(&'static printers::Printer),
     BuiltinDefault,
     CustomDefault,
+    /// A CRD's `additionalPrinterColumns`, after NAME (upstream adds no AGE of its own then).
+    CustomColumns(&'a [PrinterColumn]),
 }
 
-fn layout(rt: &ResourceType) -> Layout {
+fn layout(rt: &ResourceType) -> Layout<'_> {
     if rt.builtin.is_none() {
-        return Layout::CustomDefault;
+        return match rt.custom.as_deref() {
+            Some(custom) if !custom.printer_columns.is_empty() => Layout::CustomColumns(&custom.printer_columns),
+            _ => Layout::CustomDefault,
+        };
     }
     match printers::lookup(&rt.group, &rt.kind) {
         Some(p) => Layout::Printer(p),
@@ -134,17 +140,22 @@ fn layout(rt: &ResourceType) -> Layout {
     }
 }
 
-fn columns(rt: &ResourceType) -> &'static [Column] {
-    match layout(rt) {
-        Layout::Printer(p) => p.columns,
-        Layout::BuiltinDefault => BUILTIN_DEFAULT,
-        Layout::CustomDefault => CUSTOM_DEFAULT,
-    }
-}
-
 /// The `columnDefinitions` of a resource type's Table.
 pub fn column_definitions(rt: &ResourceType) -> Vec<Value> {
-    columns(rt).iter().map(|c| c.to_json()).collect()
+    let fixed = |columns: &[Column]| columns.iter().map(|c| c.to_json()).collect();
+    match layout(rt) {
+        Layout::Printer(p) => fixed(p.columns),
+        Layout::BuiltinDefault => fixed(BUILTIN_DEFAULT),
+        Layout::CustomDefault => fixed(CUSTOM_DEFAULT),
+        Layout::CustomColumns(columns) => std::iter::once(NAME.to_json())
+            .chain(columns.iter().map(|c| {
+                json!({
+                    "name": c.name, "type": c.type_, "format": c.format,
+                    "description": c.description, "priority": c.priority,
+                })
+            }))
+            .collect(),
+    }
 }
 
 fn cells(rt: &ResourceType, object: &Value, ctx: &Ctx) -> Vec<Value> {
@@ -153,6 +164,22 @@ fn cells(rt: &ResourceType, object: &Value, ctx: &Ctx) -> Vec<Value> {
         Layout::Printer(p) => (p.cells)(object, ctx),
         Layout::BuiltinDefault => vec![name(), Value::from(created_at(object))],
         Layout::CustomDefault => vec![name(), Value::from(ctx.age(object))],
+        Layout::CustomColumns(columns) => {
+            std::iter::once(name()).chain(columns.iter().map(|c| custom_cell(c, object, ctx))).collect()
+        }
+    }
+}
+
+/// A printer column's cell: the value at its path (null when absent); dates as an age, as
+/// upstream's custom resource table convertor prints them.
+fn custom_cell(column: &PrinterColumn, object: &Value, ctx: &Ctx) -> Value {
+    match jsonpath::first(object, &column.json_path) {
+        None | Some(Value::Null) => Value::Null,
+        Some(value) if column.type_ == "date" => Value::from(ctx.since(Some(value))),
+        Some(nested @ (Value::Array(_) | Value::Object(_))) if column.type_ == "string" => {
+            Value::from(nested.to_string())
+        }
+        Some(value) => value.clone(),
     }
 }
 
@@ -639,6 +666,7 @@ mod tests {
             scale_subresource: false,
             create_only: false,
             builtin: None,
+            custom: None,
         };
         let names: Vec<Value> = column_definitions(&custom).iter().map(|c| c["name"].clone()).collect();
         assert_eq!(names, vec![json!("Name"), json!("Age")]);

@@ -90,13 +90,23 @@ fn kind_schema(row: &ResourceType, generator: &mut SchemaGenerator) -> Schema {
     match row.builtin {
         Some(b) => (b.schema)(generator),
         None => {
+            // The CRD's own schema when it has one (what `kubectl explain` reads), with the
+            // type and object metadata every object has; else anything goes.
             let meta = generator.subschema_for::<ObjectMeta>();
-            Schema::try_from(json!({
-                "type": "object",
-                "properties": type_meta_properties(meta),
-                "x-kubernetes-preserve-unknown-fields": true,
-            }))
-            .expect("invariant: a JSON object is a schema")
+            let mut schema = match row.custom.as_ref().and_then(|c| c.schema.clone()) {
+                Some(Value::Object(schema)) => schema,
+                _ => json!({"type": "object", "x-kubernetes-preserve-unknown-fields": true})
+                    .as_object()
+                    .cloned()
+                    .unwrap_or_default(),
+            };
+            let properties = schema.entry("properties").or_insert_with(|| json!({}));
+            if let Some(properties) = properties.as_object_mut() {
+                for (field, value) in type_meta_properties(meta) {
+                    properties.entry(field).or_insert(value);
+                }
+            }
+            Schema::try_from(Value::Object(schema)).expect("invariant: a JSON object is a schema")
         }
     }
 }

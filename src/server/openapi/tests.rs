@@ -200,6 +200,7 @@ fn custom_resource_rows_get_permissive_schemas() {
         scale_subresource: false,
         create_only: false,
         builtin: None,
+        custom: None,
     };
     let docs = build_documents(&[Arc::new(crd)]);
     let doc = &docs["apis/stable.example.com/v1"];
