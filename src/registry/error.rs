@@ -217,7 +217,7 @@ impl Cause {
     pub fn required(field: &str, message: &str) -> Self {
         Cause {
             reason: "FieldValueRequired".into(),
-            message: format!("Required value: {message}"),
+            message: if message.is_empty() { "Required value".into() } else { format!("Required value: {message}") },
             field: field.into(),
         }
     }

@@ -11,5 +11,6 @@ pub mod protobuf;
 pub mod schema;
 pub mod selector;
 pub mod store;
+pub mod structural;
 pub mod table;
 pub mod validation;

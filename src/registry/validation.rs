@@ -51,9 +51,16 @@ pub fn prepare_body(rt: &ResourceType, body: Value, validation: FieldValidation)
         )));
     };
     check_type_meta(rt, &mut map)?;
-    let body = Value::Object(map);
+    let mut body = Value::Object(map);
     let Some(builtin) = rt.builtin else {
-        return Ok(Prepared { object: body, warnings: vec![] });
+        // A custom resource: pruned and defaulted by its CRD's schema, if it has one.
+        let Some(schema) = rt.custom.as_ref().and_then(|c| c.schema.as_ref()) else {
+            return Ok(Prepared { object: body, warnings: vec![] });
+        };
+        let unknown = super::structural::prune(schema, &mut body);
+        super::structural::apply_defaults(schema, &mut body);
+        let warnings = unknown_field_outcome(validation, &unknown)?;
+        return Ok(Prepared { object: body, warnings });
     };
     let normalized = (builtin.normalize)(body.clone()).map_err(|err| {
         ApiError::bad_request(format!(
@@ -63,15 +70,21 @@ pub fn prepare_body(rt: &ResourceType, body: Value, validation: FieldValidation)
     })?;
     let mut unknown = Vec::new();
     unknown_fields(&body, &normalized, "", &mut unknown);
-    let warnings = match validation {
+    let warnings = unknown_field_outcome(validation, &unknown)?;
+    Ok(Prepared { object: normalized, warnings })
+}
+
+/// What `fieldValidation` makes of the fields a body had that its kind does not know: an
+/// error (Strict), warnings (Warn, the default), or nothing (Ignore).
+fn unknown_field_outcome(validation: FieldValidation, unknown: &[String]) -> ApiResult<Vec<String>> {
+    match validation {
         FieldValidation::Strict if !unknown.is_empty() => {
             let list: Vec<String> = unknown.iter().map(|f| format!("unknown field \"{f}\"")).collect();
-            return Err(ApiError::bad_request(format!("strict decoding error: {}", list.join(", "))));
+            Err(ApiError::bad_request(format!("strict decoding error: {}", list.join(", "))))
         }
-        FieldValidation::Warn => unknown.iter().map(|f| format!("unknown field \"{f}\"")).collect(),
-        _ => vec![],
-    };
-    Ok(Prepared { object: normalized, warnings })
+        FieldValidation::Warn => Ok(unknown.iter().map(|f| format!("unknown field \"{f}\"")).collect()),
+        _ => Ok(vec![]),
+    }
 }
 
 fn check_type_meta(rt: &ResourceType, map: &mut Map<String, Value>) -> ApiResult<()> {
@@ -146,6 +159,9 @@ pub fn validate_name(rt: &ResourceType, name: &str) -> Result<(), Cause> {
 /// rules of kinds that have more (kplane's own).
 pub fn validate_object(rt: &ResourceType, object: &Value) -> Vec<Cause> {
     let mut causes = validate_metadata(rt, object);
+    if let Some(schema) = rt.custom.as_ref().and_then(|c| c.schema.as_ref()) {
+        causes.extend(super::structural::validate(schema, object));
+    }
     if (rt.group.as_ref(), rt.kind.as_ref()) == (crate::types::fleet::GROUP, "Fleet")
         && let Ok(spec) = serde_json::from_value::<crate::types::fleet::FleetSpec>(object["spec"].clone())
     {

@@ -27,7 +27,15 @@ CRD = textwrap.dedent("""\
         schema:
           openAPIV3Schema:
             type: object
-            x-kubernetes-preserve-unknown-fields: true
+            properties:
+              spec:
+                type: object
+                required: [cronSpec]
+                properties:
+                  cronSpec: {type: string}
+                  image: {type: string}
+                  replicas: {type: integer, minimum: 1, default: 1}
+              status: {type: object, x-kubernetes-preserve-unknown-fields: true}
     """)
 
 CRONTAB = textwrap.dedent("""\
@@ -54,6 +62,15 @@ def test_a_crd_and_its_custom_resources(kubectl):
     assert kubectl.ok("get", "ct", "nightly", "-o", "jsonpath={.spec.image}") == "backup:v2"
     resources = kubectl.ok("api-resources", "--api-group=stable.example.com")
     assert "crontabs" in resources and "ct" in resources
+
+    # The schema defaults, and refuses what it does not allow, naming the field.
+    assert kubectl.ok("get", "ct", "nightly", "-o", "jsonpath={.spec.replicas}") == "1"
+    bad = kubectl.fails("apply", "-f", "-", input=CRONTAB.replace("nightly", "broken").replace(
+        'cronSpec: "0 3 * * *", ', 'replicas: 0, '))
+    assert "spec.cronSpec: Required value" in bad.stderr and "spec.replicas" in bad.stderr, bad.stderr
+    unknown = kubectl.fails("create", "-f", "-", input=CRONTAB.replace("nightly", "extra").replace(
+        "image: backup", "image: backup, bogus: 1"))
+    assert 'unknown field "spec.bogus"' in unknown.stderr, unknown.stderr
 
     kubectl.ok("delete", "crd", "crontabs.stable.example.com")
     wait_until("the custom resource to stop being served",

@@ -121,3 +121,51 @@ async fn deleting_a_crd_deletes_its_objects_and_a_restart_keeps_serving() {
         eventually("the resource to be served again", || async { api.list(&Default::default()).await.ok() }).await;
     assert!(items.items.is_empty(), "{:?}", items.items);
 }
+
+#[tokio::test]
+async fn custom_resources_are_pruned_defaulted_and_validated_by_their_schema() {
+    let server = TestServer::start().await;
+    let client = server.client("crd-schema").await;
+    let crds: Api<CustomResourceDefinition> = Api::all(client.clone());
+    let mut definition = crd();
+    let schema = json!({
+        "type": "object",
+        "properties": {"spec": {
+            "type": "object",
+            "required": ["size"],
+            "properties": {
+                "size": {"type": "integer", "minimum": 1},
+                "color": {"type": "string", "enum": ["red", "blue"], "default": "red"},
+            },
+        }},
+    });
+    definition.spec.versions[0].schema = Some(serde_json::from_value(json!({"openAPIV3Schema": schema})).unwrap());
+    crds.create(&PostParams::default(), &definition).await.unwrap();
+    let api = widgets(client);
+
+    let mut extra = widget("pruned", 2);
+    extra.data["spec"]["unknown"] = json!(true);
+    let created = api.create(&PostParams::default(), &extra).await.expect("unknown fields are dropped, not refused");
+    assert_eq!(created.data["spec"], json!({"size": 2, "color": "red"}), "pruned and defaulted");
+
+    let mut strict = widget("strict", 2);
+    strict.data["spec"]["unknown"] = json!(true);
+    let path = "/apis/example.com/v1/namespaces/default/widgets?fieldValidation=Strict";
+    let body = serde_json::to_vec(&strict).unwrap();
+    let (code, text, _) =
+        raw(&server.client("crd-schema").await, "POST", path, &[("content-type", "application/json")], body).await;
+    assert_eq!(code, 400, "{text}");
+    assert!(text.contains("unknown field \\\"spec.unknown\\\""), "{text}");
+
+    let mut bad = widget("bad", 0);
+    bad.data["spec"]["color"] = json!("green");
+    let err = api.create(&PostParams::default(), &bad).await.unwrap_err();
+    let kube::Error::Api(status) = err else { panic!("{err:?}") };
+    assert_eq!((status.code, status.reason.as_str()), (422, "Invalid"));
+    assert!(status.message.contains("spec.size") && status.message.contains("spec.color"), "{}", status.message);
+    let missing = serde_json::from_value(json!({"apiVersion": "example.com/v1", "kind": "Widget",
+        "metadata": {"name": "empty"}, "spec": {}}))
+    .unwrap();
+    let err = api.create(&PostParams::default(), &missing).await.unwrap_err();
+    assert!(matches!(err, kube::Error::Api(s) if s.code == 422 && s.message.contains("spec.size: Required value")));
+}
