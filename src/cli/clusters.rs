@@ -250,10 +250,11 @@ fn endpoint_of(cp: &ControlPlane) -> &str {
 }
 
 fn render(rows: &[ClusterRow], output: Option<&str>) -> anyhow::Result<String> {
-    let document = || serde_json::json!({"apiVersion": "kplane.dev/v1", "kind": "ClusterList", "items": rows});
     match output {
-        Some("json") => Ok(serde_json::to_string_pretty(&document())?),
-        Some("yaml") => Ok(serde_norway::to_string(&document())?),
+        Some(format @ ("json" | "yaml")) => super::output::document(
+            &serde_json::json!({"apiVersion": "kplane.dev/v1", "kind": "ClusterList", "items": rows}),
+            format,
+        ),
         Some("name") => Ok(rows.iter().map(|r| r.name.as_str()).collect::<Vec<_>>().join("\n")),
         wide => Ok(table(rows, wide == Some("wide"), jiff::Timestamp::now())),
     }

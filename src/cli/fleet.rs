@@ -6,7 +6,7 @@ use anyhow::Context as _;
 
 use super::GlobalArgs;
 use super::clusters::{connect, parse_duration};
-use super::output::{Printer, columns};
+use super::output::{Printer, columns, document};
 use super::up::{PlaneArgs, resolve};
 use crate::ops::fleet as ops;
 use crate::types::fleet::{Fleet, FleetSpec};
@@ -175,13 +175,6 @@ async fn create(args: CreateArgs, global: &GlobalArgs, printer: &Printer) -> any
     }
     printer.message("credentials of a member: kplane get-credentials <member>");
     Ok(())
-}
-
-fn document<T: serde::Serialize>(value: &T, output: &str) -> anyhow::Result<String> {
-    Ok(match output {
-        "json" => serde_json::to_string_pretty(value)?,
-        _ => serde_norway::to_string(value)?,
-    })
 }
 
 fn age(fleet: &Fleet) -> String {

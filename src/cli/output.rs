@@ -74,6 +74,14 @@ impl Printer {
     }
 }
 
+/// `value` as `-o json` (indented) or `-o yaml` prints it.
+pub fn document<T: serde::Serialize>(value: &T, format: &str) -> anyhow::Result<String> {
+    Ok(match format {
+        "json" => serde_json::to_string_pretty(value)?,
+        _ => serde_norway::to_string(value)?,
+    })
+}
+
 /// Rows as kubectl prints a table: columns left-aligned to their widest cell, three spaces
 /// apart, no trailing spaces. The first row is the header.
 pub fn columns(rows: &[Vec<String>]) -> String {

@@ -46,8 +46,7 @@ pub async fn run(args: Args, global: &GlobalArgs, printer: &Printer) -> anyhow::
         SnapshotRequest { resources: args.resources.clone(), include_empty: args.include_empty, warm: args.warm };
     let snapshot = ops::take(&connected.management, &plane, &request).await?;
     match args.output.as_deref() {
-        Some("json") => printer.data(&serde_json::to_string_pretty(&snapshot)?),
-        Some("yaml") => printer.data(&serde_norway::to_string(&snapshot)?),
+        Some(format @ ("json" | "yaml")) => printer.data(&super::output::document(&snapshot, format)?),
         _ if snapshot.resources.is_empty() => {
             printer.message(&format!("No resources found in control plane {}.", args.name));
         }

@@ -21,15 +21,15 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{Condition, Time};
 use serde_json::{Value, json};
 use tokio::sync::watch;
-use tokio::task::JoinSet;
+
+use super::queue::Workers;
+use super::watch_from_now;
 
 use crate::registry::error::{ApiError, ApiResult};
 use crate::registry::kind::KindTable;
 use crate::registry::meta;
-use crate::registry::selector::LabelSelector;
 use crate::registry::store::{
-    DeleteOptions, ListOptions, Registry, Subresource, Target, WatchEvent, WatchEventType, WatchOptions, Watcher,
-    WriteOptions,
+    DeleteOptions, Registry, Subresource, Target, WatchEvent, WatchEventType, Watcher, WriteOptions,
 };
 use crate::types::PlaneName;
 use crate::types::controlplane::{
@@ -72,8 +72,7 @@ fn ignore_exists(result: ApiResult<Value>) -> ApiResult<()> {
 /// Runs until `shutdown` flips to true.
 pub async fn run(registry: Arc<Registry>, server: ServerInfo, mut shutdown: watch::Receiver<bool>) {
     let server = Arc::new(server);
-    let mut queue = super::queue::Queue::default();
-    let mut running: JoinSet<(String, ApiResult<Outcome>)> = JoinSet::new();
+    let mut workers = Workers::new(CONCURRENCY);
     'watching: loop {
         // A fresh ControlPlane watch starts with every object, so the index is rebuilt from it.
         let mut index = EndpointIndex::default();
@@ -88,85 +87,58 @@ pub async fn run(registry: Arc<Registry>, server: ServerInfo, mut shutdown: watc
             }
         };
         loop {
-            while running.len() < CONCURRENCY {
-                let Some(name) = queue.start_next() else { break };
+            workers.start(|name| {
                 let (registry, server) = (registry.clone(), server.clone());
-                running.spawn(async move {
-                    let outcome = reconcile(&registry, &server, &name).await;
-                    (name, outcome)
-                });
-            }
-            let retry_at = queue.next_due();
+                async move {
+                    match reconcile(&registry, &server, &name).await {
+                        Ok(Outcome::Done) => None,
+                        Ok(Outcome::Waiting) => Some(RETRY_INTERVAL),
+                        Err(err) => {
+                            tracing::warn!(controlplane = %name, error = %err, "reconcile failed; will retry");
+                            Some(RETRY_INTERVAL)
+                        }
+                    }
+                }
+            });
             tokio::select! {
                 event = planes.next() => match event {
                     Some(event) if event.kind == WatchEventType::Error => continue 'watching,
                     Some(event) => {
                         index.observe(&event);
-                        queue.add(meta::name(&event.object).unwrap_or_default());
+                        workers.add(meta::name(&event.object).unwrap_or_default());
                     }
                     None => continue 'watching,
                 },
                 event = secrets.next() => match event {
                     Some(event) if event.kind == WatchEventType::Error => continue 'watching,
                     // A kubeconfig Secret changed or was deleted: its ControlPlane puts it back.
-                    Some(event) => queue.add(owner_label(&event.object)),
+                    Some(event) => workers.add(meta::label(&event.object, api::NAME_LABEL).unwrap_or_default()),
                     None => continue 'watching,
                 },
                 event = endpoints.next() => match event {
                     Some(event) if event.kind == WatchEventType::Error => continue 'watching,
                     Some(event) => {
                         for name in index.planes_of(meta::name(&event.object).unwrap_or_default()) {
-                            queue.add(name);
+                            workers.add(name);
                         }
                     }
                     None => continue 'watching,
                 },
-                Some(done) = running.join_next(), if !running.is_empty() => {
-                    let Ok((name, outcome)) = done else { continue };
-                    let retry = match outcome {
-                        Ok(Outcome::Done) => false,
-                        Ok(Outcome::Waiting) => true,
-                        Err(err) => {
-                            tracing::warn!(controlplane = %name, error = %err, "reconcile failed; will retry");
-                            true
-                        }
-                    };
-                    queue.finish(name, retry.then_some(RETRY_INTERVAL));
-                },
-                _ = super::queue::sleep_until(retry_at) => queue.release_due(),
+                _ = workers.advance() => {}
                 _ = shutdown.changed() => break 'watching,
             }
         }
     }
-    running.shutdown().await;
+    workers.shutdown().await;
 }
 
 /// Watches of ControlPlanes, ControlPlaneEndpoints and the kubeconfig Secrets.
 async fn watch_all(registry: &Registry) -> ApiResult<(Watcher, Watcher, Watcher)> {
-    let options = |list| WatchOptions {
-        list,
-        allow_bookmarks: false,
-        timeout: None,
-        bookmark_interval: Duration::from_secs(60),
-        send_initial_events: None,
-    };
-    let planes = registry.watch(&management_target("controlplanes"), options(ListOptions::default())).await?;
-    let endpoints =
-        registry.watch(&management_target("controlplaneendpoints"), options(ListOptions::default())).await?;
-    let labelled = LabelSelector::parse(api::NAME_LABEL).map_err(|err| ApiError::internal(err.to_string()))?;
-    let secrets = registry
-        .watch(
-            &target(&PlaneName::root(), "", "v1", "secrets", Some(api::SYSTEM_NAMESPACE)),
-            options(ListOptions { label_selector: Some(labelled), ..ListOptions::default() }),
-        )
-        .await?;
+    let planes = watch_from_now(registry, &management_target("controlplanes"), None).await?;
+    let endpoints = watch_from_now(registry, &management_target("controlplaneendpoints"), None).await?;
+    let secrets_target = target(&PlaneName::root(), "", "v1", "secrets", Some(api::SYSTEM_NAMESPACE));
+    let secrets = watch_from_now(registry, &secrets_target, Some(api::NAME_LABEL)).await?;
     Ok((planes, endpoints, secrets))
-}
-
-/// The ControlPlane a kubeconfig Secret belongs to, from its label.
-fn owner_label(secret: &Value) -> &str {
-    let labels = secret.pointer("/metadata/labels").and_then(Value::as_object);
-    labels.and_then(|l| l.get(api::NAME_LABEL)).and_then(Value::as_str).unwrap_or_default()
 }
 
 /// Which ControlPlanes name each ControlPlaneEndpoint, kept from the ControlPlane watch, so an
@@ -227,12 +199,8 @@ async fn reconcile(registry: &Registry, server: &ServerInfo, name: &str) -> ApiR
     if meta::is_deleting(&object) {
         return finalize(registry, &planes, object, &cp).await;
     }
-    if !meta::finalizers(&object).iter().any(|f| f == api::FINALIZER) {
-        let mut with_finalizer = object.clone();
-        let finalizers = meta::metadata_mut(&mut with_finalizer).entry("finalizers").or_insert_with(|| json!([]));
-        if let Some(list) = finalizers.as_array_mut() {
-            list.push(json!(api::FINALIZER));
-        }
+    let mut with_finalizer = object.clone();
+    if meta::add_finalizer(&mut with_finalizer, api::FINALIZER) {
         registry.update(&planes, name, with_finalizer, Subresource::Main, &WriteOptions::default()).await?;
         // The update is a watch event of its own: the next pass continues from there.
         return Ok(Outcome::Done);
@@ -433,7 +401,7 @@ async fn write_status(
 /// Deletion: destroy the plane's data if the policy says so, drop the Secret, then let the
 /// object go by removing the finalizer.
 async fn finalize(registry: &Registry, planes: &Target, object: Value, cp: &ControlPlane) -> ApiResult<Outcome> {
-    if !meta::finalizers(&object).iter().any(|f| f == api::FINALIZER) {
+    if !meta::has_finalizer(&object, api::FINALIZER) {
         return Ok(Outcome::Done);
     }
     let name = cp.metadata.name.as_deref().unwrap_or_default();
@@ -455,9 +423,7 @@ async fn finalize(registry: &Registry, planes: &Target, object: Value, cp: &Cont
         _ => {}
     }
     let mut released = object;
-    if let Some(list) = meta::metadata_mut(&mut released).get_mut("finalizers").and_then(Value::as_array_mut) {
-        list.retain(|f| f != api::FINALIZER);
-    }
+    meta::remove_finalizer(&mut released, api::FINALIZER);
     registry.update(planes, name, released, Subresource::Main, &WriteOptions::default()).await?;
     Ok(Outcome::Done)
 }
@@ -468,11 +434,14 @@ pub(super) fn condition(status: &str, reason: &str, message: String) -> Conditio
         status: status.into(),
         reason: reason.into(),
         message,
-        last_transition_time: Time(
-            jiff::Timestamp::from_second(jiff::Timestamp::now().as_second()).unwrap_or_default(),
-        ),
+        last_transition_time: now(),
         observed_generation: None,
     }
+}
+
+/// Now, at the second precision `metav1.Time` carries.
+pub(super) fn now() -> Time {
+    Time(jiff::Timestamp::from_second(jiff::Timestamp::now().as_second()).unwrap_or_default())
 }
 
 /// A kubeconfig with one context, `context`, for `server`: CA inline (TLS is always

@@ -14,19 +14,18 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::StreamExt;
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use serde_json::{Value, json};
 use tokio::sync::watch;
-use tokio::task::JoinSet;
 
 use super::controlplane::{condition, internal, target};
-use super::queue::{Queue, sleep_until};
+use super::queue::Workers;
+use super::watch_from_now;
 use crate::registry::error::{ApiError, ApiResult};
 use crate::registry::kind::KindTable;
 use crate::registry::meta;
 use crate::registry::selector::LabelSelector;
 use crate::registry::store::{
-    DeleteOptions, ListOptions, Registry, Subresource, Target, WatchEventType, WatchOptions, WriteOptions,
+    DeleteOptions, ListOptions, Registry, Subresource, Target, WatchEventType, Watcher, WriteOptions,
 };
 use crate::registry::validation::{FieldValidation, prepare_body};
 use crate::types::PlaneName;
@@ -42,8 +41,7 @@ const MEMBER_CONCURRENCY: usize = 64;
 
 /// Runs until `shutdown` flips to true.
 pub async fn run(registry: Arc<Registry>, mut shutdown: watch::Receiver<bool>) {
-    let mut queue = Queue::default();
-    let mut running: JoinSet<(String, ApiResult<Option<Duration>>)> = JoinSet::new();
+    let mut workers = Workers::new(CONCURRENCY);
     'watching: loop {
         let (mut fleets, mut members) = match watch_fleets_and_members(&registry).await {
             Ok(watches) => watches,
@@ -56,62 +54,38 @@ pub async fn run(registry: Arc<Registry>, mut shutdown: watch::Receiver<bool>) {
             }
         };
         loop {
-            while running.len() < CONCURRENCY {
-                let Some(name) = queue.start_next() else { break };
+            workers.start(|name| {
                 let registry = registry.clone();
-                running.spawn(async move {
-                    let outcome = reconcile(&registry, &name).await;
-                    (name, outcome)
-                });
-            }
-            let due = queue.next_due();
+                async move {
+                    reconcile(&registry, &name).await.unwrap_or_else(|err| {
+                        tracing::warn!(fleet = %name, error = %err, "fleet reconcile failed; will retry");
+                        Some(RETRY_INTERVAL)
+                    })
+                }
+            });
             tokio::select! {
                 event = fleets.next() => match event {
                     Some(event) if event.kind == WatchEventType::Error => continue 'watching,
-                    Some(event) => queue.add(meta::name(&event.object).unwrap_or_default()),
+                    Some(event) => workers.add(meta::name(&event.object).unwrap_or_default()),
                     None => continue 'watching,
                 },
                 event = members.next() => match event {
                     Some(event) if event.kind == WatchEventType::Error => continue 'watching,
-                    Some(event) => queue.add(fleet_of(&event.object)),
+                    Some(event) => workers.add(meta::label(&event.object, FLEET_LABEL).unwrap_or_default()),
                     None => continue 'watching,
                 },
-                Some(done) = running.join_next(), if !running.is_empty() => {
-                    let Ok((name, outcome)) = done else { continue };
-                    let after = outcome.unwrap_or_else(|err| {
-                        tracing::warn!(fleet = %name, error = %err, "fleet reconcile failed; will retry");
-                        Some(RETRY_INTERVAL)
-                    });
-                    queue.finish(name, after);
-                },
-                _ = sleep_until(due) => queue.release_due(),
+                _ = workers.advance() => {}
                 _ = shutdown.changed() => break 'watching,
             }
         }
     }
-    running.shutdown().await;
+    workers.shutdown().await;
 }
 
-async fn watch_fleets_and_members(
-    registry: &Registry,
-) -> ApiResult<(crate::registry::store::Watcher, crate::registry::store::Watcher)> {
-    let options = |list| WatchOptions {
-        list,
-        allow_bookmarks: false,
-        timeout: None,
-        bookmark_interval: Duration::from_secs(60),
-        send_initial_events: None,
-    };
-    let fleets = registry.watch(&fleet_target(), options(ListOptions::default())).await?;
-    let labelled = LabelSelector::parse(FLEET_LABEL).map_err(|err| ApiError::internal(err.to_string()))?;
-    let members = registry
-        .watch(&control_plane_target(), options(ListOptions { label_selector: Some(labelled), ..Default::default() }))
-        .await?;
+async fn watch_fleets_and_members(registry: &Registry) -> ApiResult<(Watcher, Watcher)> {
+    let fleets = watch_from_now(registry, &fleet_target(), None).await?;
+    let members = watch_from_now(registry, &control_plane_target(), Some(FLEET_LABEL)).await?;
     Ok((fleets, members))
-}
-
-fn fleet_of(member: &Value) -> &str {
-    member.pointer("/metadata/labels").and_then(|l| l.get(FLEET_LABEL)).and_then(Value::as_str).unwrap_or_default()
 }
 
 fn fleet_target() -> Target {
@@ -135,12 +109,8 @@ async fn reconcile(registry: &Registry, name: &str) -> ApiResult<Option<Duration
         finalize(registry, &fleets, object, &fleet).await?;
         return Ok(None);
     }
-    if !meta::finalizers(&object).iter().any(|f| f == api::FINALIZER) {
-        let mut with_finalizer = object.clone();
-        let finalizers = meta::metadata_mut(&mut with_finalizer).entry("finalizers").or_insert_with(|| json!([]));
-        if let Some(list) = finalizers.as_array_mut() {
-            list.push(json!(api::FINALIZER));
-        }
+    let mut with_finalizer = object.clone();
+    if meta::add_finalizer(&mut with_finalizer, api::FINALIZER) {
         registry.update(&fleets, name, with_finalizer, Subresource::Main, &WriteOptions::default()).await?;
         return Ok(None);
     }
@@ -358,7 +328,7 @@ async fn write_status(
 ) -> ApiResult<()> {
     let old = fleet.status.clone().unwrap_or_default();
     let old_members: BTreeMap<&str, &FleetMember> = old.members.iter().map(|m| (m.cluster_id.as_str(), m)).collect();
-    let now = Time(jiff::Timestamp::from_second(jiff::Timestamp::now().as_second()).unwrap_or_default());
+    let now = super::controlplane::now();
     let seeding = !fleet.spec.template.is_empty();
     let mut status = FleetStatus { observed_generation: fleet.metadata.generation, ..FleetStatus::default() };
     for name in desired {
@@ -423,23 +393,21 @@ fn member_phase(
 /// Deletion: members go with the Fleet under `Delete`, else they are released; then the
 /// finalizer goes.
 async fn finalize(registry: &Registry, fleets: &Target, object: Value, fleet: &Fleet) -> ApiResult<()> {
-    if !meta::finalizers(&object).iter().any(|f| f == api::FINALIZER) {
+    if !meta::has_finalizer(&object, api::FINALIZER) {
         return Ok(());
     }
     let name = fleet.metadata.name.as_deref().unwrap_or_default();
     let members = list_members(registry, name).await?;
     release_or_delete(registry, fleet.deletes_members(), members.into_keys().collect()).await?;
     let mut released = object;
-    if let Some(list) = meta::metadata_mut(&mut released).get_mut("finalizers").and_then(Value::as_array_mut) {
-        list.retain(|f| f != api::FINALIZER);
-    }
+    meta::remove_finalizer(&mut released, api::FINALIZER);
     registry.update(fleets, name, released, Subresource::Main, &WriteOptions::default()).await.map(|_| ())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use k8s_openapi::apimachinery::pkg::apis::meta::v1::Condition;
+    use k8s_openapi::apimachinery::pkg::apis::meta::v1::{Condition, Time};
 
     fn member(ready: Option<(&str, &str)>, seeded: bool) -> ControlPlane {
         let mut cp = ControlPlane::named("m");

@@ -12,7 +12,9 @@ use std::sync::Arc;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use crate::registry::store::Registry;
+use crate::registry::error::{ApiError, ApiResult};
+use crate::registry::selector::LabelSelector;
+use crate::registry::store::{ListOptions, Registry, Target, WatchOptions, Watcher};
 
 /// Starts every controller; each ends when `shutdown` flips to true.
 pub fn spawn_all(
@@ -26,4 +28,19 @@ pub fn spawn_all(
         tokio::spawn(fleet::run(registry.clone(), shutdown.clone())),
         tokio::spawn(gc::run(registry, shutdown)),
     ]
+}
+
+/// A controller's watch of `target` from its current state on (every object first, as ADDED),
+/// optionally of objects carrying the label `labelled` only.
+async fn watch_from_now(registry: &Registry, target: &Target, labelled: Option<&str>) -> ApiResult<Watcher> {
+    let label_selector =
+        labelled.map(|key| LabelSelector::parse(key).map_err(|err| ApiError::internal(err.to_string()))).transpose()?;
+    let options = WatchOptions {
+        list: ListOptions { label_selector, ..ListOptions::default() },
+        allow_bookmarks: false,
+        timeout: None,
+        bookmark_interval: std::time::Duration::from_secs(60),
+        send_initial_events: None,
+    };
+    registry.watch(target, options).await
 }

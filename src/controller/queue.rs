@@ -1,14 +1,66 @@
 //! The work queue every controller here uses: names to reconcile, names being reconciled, and
 //! names to look at again later. A name is never reconciled twice at once; a change that
-//! arrives while it is in flight makes it run once more afterwards.
+//! arrives while it is in flight makes it run once more afterwards. [`Workers`] runs the passes.
 
 use std::collections::{BTreeSet, HashSet};
+use std::future::Future;
 use std::time::Duration;
 
+use tokio::task::JoinSet;
 use tokio::time::Instant;
 
+/// A [`Queue`] and the passes over its names: at most `limit` at once, each a task that says
+/// when (if ever) its name wants another look.
+pub struct Workers {
+    queue: Queue,
+    running: JoinSet<(String, Option<Duration>)>,
+    limit: usize,
+}
+
+impl Workers {
+    pub fn new(limit: usize) -> Self {
+        Workers { queue: Queue::default(), running: JoinSet::new(), limit }
+    }
+
+    pub fn add(&mut self, name: &str) {
+        self.queue.add(name);
+    }
+
+    /// Starts `pass` over queued names while fewer than the limit run.
+    pub fn start<F, Fut>(&mut self, pass: F)
+    where
+        F: Fn(String) -> Fut,
+        Fut: Future<Output = Option<Duration>> + Send + 'static,
+    {
+        while self.running.len() < self.limit {
+            let Some(name) = self.queue.start_next() else { break };
+            let pass = pass(name.clone());
+            self.running.spawn(async move { (name, pass.await) });
+        }
+    }
+
+    /// Waits until a pass ends or a delayed name comes due, and books it; never returns when
+    /// neither can happen (for `select!` arms).
+    pub async fn advance(&mut self) {
+        let due = self.queue.next_due();
+        tokio::select! {
+            Some(done) = self.running.join_next(), if !self.running.is_empty() => {
+                if let Ok((name, after)) = done {
+                    self.queue.finish(name, after);
+                }
+            }
+            _ = sleep_until(due) => self.queue.release_due(),
+        }
+    }
+
+    /// Stops the passes still running.
+    pub async fn shutdown(mut self) {
+        self.running.shutdown().await;
+    }
+}
+
 #[derive(Default)]
-pub struct Queue {
+struct Queue {
     dirty: BTreeSet<String>,
     in_flight: HashSet<String>,
     /// Changed while in flight: reconcile again when the running pass ends.
@@ -64,8 +116,8 @@ impl Queue {
     }
 }
 
-/// Sleeps until `at`, or forever when there is nothing to wait for (for `select!` arms).
-pub async fn sleep_until(at: Option<Instant>) {
+/// Sleeps until `at`, or forever when there is nothing to wait for.
+async fn sleep_until(at: Option<Instant>) {
     match at {
         Some(at) => tokio::time::sleep_until(at).await,
         None => std::future::pending().await,

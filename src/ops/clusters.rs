@@ -7,11 +7,12 @@
 
 use std::time::Duration;
 
-use futures_util::StreamExt;
 use k8s_openapi::api::core::v1::Secret;
-use kube::api::{Api, DeleteParams, Patch, PatchParams, PostParams, WatchEvent, WatchParams};
+use kube::api::{Api, DeleteParams, Patch, PatchParams, PostParams};
 
 use super::Reporter;
+use super::management::CallError;
+pub use super::management::Management;
 use crate::kubeconfig::{Credential, Entry};
 use crate::types::PlaneName;
 use crate::types::controlplane::{self as api, ControlPlane, ControlPlaneEndpoint, LocalObjectReference};
@@ -39,19 +40,8 @@ pub enum ClusterError {
     DeleteTimeout { name: String, waited: Duration },
     #[error("the kubeconfig Secret of control plane {name} is unusable: {why}")]
     BadSecret { name: String, why: String },
-    #[error("{action}: the management plane (context {context}) did not answer; is it running? `kplane up` starts it")]
-    Unreachable {
-        action: String,
-        context: String,
-        #[source]
-        source: kube::Error,
-    },
-    #[error("{action}")]
-    Api {
-        action: String,
-        #[source]
-        source: kube::Error,
-    },
+    #[error(transparent)]
+    Call(#[from] CallError),
 }
 
 fn is_status(err: &kube::Error, code: u16) -> bool {
@@ -68,13 +58,6 @@ pub struct CreateOptions {
     pub management_server: String,
 }
 
-/// The management plane a caller talks to: a client and the context it came from (named in
-/// error messages so users can look for themselves).
-pub struct Management {
-    pub client: kube::Client,
-    pub context: String,
-}
-
 impl Management {
     fn planes(&self) -> Api<ControlPlane> {
         Api::all(self.client.clone())
@@ -82,16 +65,6 @@ impl Management {
 
     fn endpoints(&self) -> Api<ControlPlaneEndpoint> {
         Api::all(self.client.clone())
-    }
-
-    /// Turns a client error into one that says what kplane was doing, and whether the
-    /// management plane answered at all.
-    fn fail(&self, action: impl Into<String>) -> impl FnOnce(kube::Error) -> ClusterError + '_ {
-        let action = action.into();
-        move |source| match source {
-            kube::Error::Api(_) => ClusterError::Api { action, source },
-            source => ClusterError::Unreachable { action, context: self.context.clone(), source },
-        }
     }
 }
 
@@ -140,7 +113,7 @@ async fn create_objects(
                 .await
                 .map_err(management.fail(format!("updating ControlPlaneEndpoint {endpoint_name}")))?;
         }
-        Err(err) => return Err(management.fail(format!("creating ControlPlaneEndpoint {endpoint_name}"))(err)),
+        Err(err) => return Err(management.fail(format!("creating ControlPlaneEndpoint {endpoint_name}"))(err).into()),
     }
     let mut plane = ControlPlane::named(name.as_str());
     plane.spec.class_ref = Some(LocalObjectReference { name: options.class.clone() });
@@ -148,7 +121,7 @@ async fn create_objects(
     match planes.create(&PostParams::default(), &plane).await {
         Ok(created) => Ok(created),
         Err(err) if is_status(&err, 409) => Err(ClusterError::AlreadyExists { name: name.to_string() }),
-        Err(err) => Err(management.fail(format!("creating control plane {name}"))(err)),
+        Err(err) => Err(management.fail(format!("creating control plane {name}"))(err).into()),
     }
 }
 
@@ -184,37 +157,11 @@ async fn watch_until_ready(
     last: &mut String,
     reporter: &dyn Reporter,
 ) -> Result<ControlPlane, ClusterError> {
-    let planes = management.planes();
-    loop {
-        let Some(cp) =
-            planes.get_opt(name.as_str()).await.map_err(management.fail(format!("reading control plane {name}")))?
-        else {
-            return Err(ClusterError::NotFound { name: name.to_string() });
-        };
-        if let Some(done) = readiness(&cp, last, reporter) {
-            return done.map(|()| cp);
-        }
-        let version = cp.metadata.resource_version.clone().unwrap_or_default();
-        let params = WatchParams::default().fields(&format!("metadata.name={name}")).timeout(290);
-        let mut events = planes
-            .watch(&params, &version)
-            .await
-            .map_err(management.fail(format!("watching control plane {name}")))?
-            .boxed();
-        while let Some(event) = events.next().await {
-            match event {
-                Ok(WatchEvent::Added(cp) | WatchEvent::Modified(cp)) => {
-                    if let Some(done) = readiness(&cp, last, reporter) {
-                        return done.map(|()| cp);
-                    }
-                }
-                Ok(WatchEvent::Deleted(_)) => return Err(ClusterError::NotFound { name: name.to_string() }),
-                // A bookmark, an expired revision or a broken stream: read again, watch again.
-                Ok(WatchEvent::Bookmark(_)) => {}
-                Ok(WatchEvent::Error(_)) | Err(_) => break,
-            }
-        }
-    }
+    let decide = |cp: Option<&ControlPlane>| match cp {
+        None => Some(Err(ClusterError::NotFound { name: name.to_string() })),
+        Some(cp) => readiness(cp, last, reporter).map(|done| done.map(|()| cp.clone())),
+    };
+    management.follow(&management.planes(), "control plane", name.as_str(), decide).await?
 }
 
 /// `Some(Ok)` when ready, `Some(Err)` when it never will be, `None` to keep waiting (noting
@@ -290,7 +237,8 @@ pub async fn list(management: &Management) -> Result<Vec<ControlPlane>, ClusterE
 
 /// One ControlPlane, or `None`.
 pub async fn get(management: &Management, name: &PlaneName) -> Result<Option<ControlPlane>, ClusterError> {
-    management.planes().get_opt(name.as_str()).await.map_err(management.fail(format!("reading control plane {name}")))
+    let found = management.planes().get_opt(name.as_str()).await;
+    Ok(found.map_err(management.fail(format!("reading control plane {name}")))?)
 }
 
 /// Deletes `name` and all its data (its deletion policy is set to `Destroy` first), waits
@@ -317,12 +265,12 @@ async fn delete_and_wait(management: &Management, name: &PlaneName, timeout: Dur
     match planes.patch(name.as_str(), &PatchParams::default(), &Patch::Merge(&destroy)).await {
         Ok(_) => {}
         Err(err) if is_status(&err, 404) => return Ok(false),
-        Err(err) => return Err(management.fail(format!("marking control plane {name} for destruction"))(err)),
+        Err(err) => return Err(management.fail(format!("marking control plane {name} for destruction"))(err).into()),
     }
     match planes.delete(name.as_str(), &DeleteParams::default()).await {
         Ok(_) => {}
         Err(err) if is_status(&err, 404) => {}
-        Err(err) => return Err(management.fail(format!("deleting control plane {name}"))(err)),
+        Err(err) => return Err(management.fail(format!("deleting control plane {name}"))(err).into()),
     }
     let gone = tokio::time::timeout(timeout, wait_gone(management, name)).await;
     match gone {
@@ -332,7 +280,7 @@ async fn delete_and_wait(management: &Management, name: &PlaneName, timeout: Dur
     let endpoint = api::endpoint_name(name.as_str());
     match management.endpoints().delete(&endpoint, &DeleteParams::default()).await {
         Err(err) if !is_status(&err, 404) => {
-            return Err(management.fail(format!("deleting ControlPlaneEndpoint {endpoint}"))(err));
+            return Err(management.fail(format!("deleting ControlPlaneEndpoint {endpoint}"))(err).into());
         }
         _ => {}
     }
@@ -340,26 +288,6 @@ async fn delete_and_wait(management: &Management, name: &PlaneName, timeout: Dur
 }
 
 async fn wait_gone(management: &Management, name: &PlaneName) -> Result<(), ClusterError> {
-    let planes = management.planes();
-    loop {
-        let Some(cp) =
-            planes.get_opt(name.as_str()).await.map_err(management.fail(format!("reading control plane {name}")))?
-        else {
-            return Ok(());
-        };
-        let version = cp.metadata.resource_version.unwrap_or_default();
-        let params = WatchParams::default().fields(&format!("metadata.name={name}")).timeout(290);
-        let mut events = planes
-            .watch(&params, &version)
-            .await
-            .map_err(management.fail(format!("watching control plane {name}")))?
-            .boxed();
-        while let Some(event) = events.next().await {
-            match event {
-                Ok(WatchEvent::Deleted(_)) => return Ok(()),
-                Ok(WatchEvent::Error(_)) | Err(_) => break,
-                Ok(_) => {}
-            }
-        }
-    }
+    let gone = |cp: Option<&ControlPlane>| cp.is_none().then_some(());
+    Ok(management.follow(&management.planes(), "control plane", name.as_str(), gone).await?)
 }

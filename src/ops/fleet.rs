@@ -3,11 +3,10 @@
 
 use std::time::Duration;
 
-use futures_util::StreamExt;
-use kube::api::{Api, DeleteParams, PostParams, WatchEvent, WatchParams};
+use kube::api::{Api, DeleteParams, PostParams};
 
 use super::Reporter;
-use super::clusters::Management;
+use super::management::{CallError, Management};
 use crate::types::fleet::{Fleet, FleetSpec};
 
 #[derive(Debug, thiserror::Error)]
@@ -24,27 +23,8 @@ pub enum FleetError {
     Timeout { name: String, waited: Duration, ready: i32, replicas: i32 },
     #[error("Fleet {name} was still being deleted after {waited:?}; run the command again to keep waiting")]
     DeleteTimeout { name: String, waited: Duration },
-    #[error("{action}: the management plane (context {context}) did not answer; is it running? `kplane up` starts it")]
-    Unreachable {
-        action: String,
-        context: String,
-        #[source]
-        source: kube::Error,
-    },
-    #[error("{action}")]
-    Api {
-        action: String,
-        #[source]
-        source: kube::Error,
-    },
-}
-
-fn fail<'a>(management: &'a Management, action: impl Into<String>) -> impl FnOnce(kube::Error) -> FleetError + 'a {
-    let action = action.into();
-    move |source| match source {
-        kube::Error::Api(_) => FleetError::Api { action, source },
-        source => FleetError::Unreachable { action, context: management.context.clone(), source },
-    }
+    #[error(transparent)]
+    Call(#[from] CallError),
 }
 
 fn fleets(management: &Management) -> Api<Fleet> {
@@ -65,7 +45,7 @@ pub async fn create(
         Ok(created) => Ok(created),
         Err(kube::Error::Api(status)) if status.code == 409 => Err(FleetError::AlreadyExists { name: name.into() }),
         Err(kube::Error::Api(status)) if status.code == 422 => Err(FleetError::Invalid { message: status.message }),
-        Err(err) => Err(fail(management, format!("creating Fleet {name}"))(err)),
+        Err(err) => Err(management.fail(format!("creating Fleet {name}"))(err).into()),
     };
     match &created {
         Ok(_) => reporter.done("created"),
@@ -111,46 +91,23 @@ async fn watch_until_ready(
     last: &mut (i32, i32),
     reporter: &dyn Reporter,
 ) -> Result<Fleet, FleetError> {
-    let api = fleets(management);
-    let mut observe = |fleet: &Fleet| {
+    let decide = |fleet: Option<&Fleet>| {
+        let Some(fleet) = fleet else { return Some(Err(FleetError::NotFound { name: name.into() })) };
         *last = (fleet.ready_replicas(), fleet.spec.replicas);
         reporter.progress(last.0.max(0) as u64, last.1.max(0) as u64);
-        is_ready(fleet)
+        is_ready(fleet).then(|| Ok(fleet.clone()))
     };
-    loop {
-        let Some(fleet) = api.get_opt(name).await.map_err(fail(management, format!("reading Fleet {name}")))? else {
-            return Err(FleetError::NotFound { name: name.into() });
-        };
-        if observe(&fleet) {
-            return Ok(fleet);
-        }
-        let version = fleet.metadata.resource_version.clone().unwrap_or_default();
-        let params = WatchParams::default().fields(&format!("metadata.name={name}")).timeout(290);
-        let events = api.watch(&params, &version).await.map_err(fail(management, format!("watching Fleet {name}")))?;
-        let mut events = events.boxed();
-        while let Some(event) = events.next().await {
-            match event {
-                Ok(WatchEvent::Added(fleet) | WatchEvent::Modified(fleet)) => {
-                    if observe(&fleet) {
-                        return Ok(fleet);
-                    }
-                }
-                Ok(WatchEvent::Deleted(_)) => return Err(FleetError::NotFound { name: name.into() }),
-                Ok(WatchEvent::Bookmark(_)) => {}
-                Ok(WatchEvent::Error(_)) | Err(_) => break,
-            }
-        }
-    }
+    management.follow(&fleets(management), "Fleet", name, decide).await?
 }
 
 pub async fn get(management: &Management, name: &str) -> Result<Fleet, FleetError> {
-    let found = fleets(management).get_opt(name).await.map_err(fail(management, format!("reading Fleet {name}")))?;
+    let found = fleets(management).get_opt(name).await.map_err(management.fail(format!("reading Fleet {name}")))?;
     found.ok_or_else(|| FleetError::NotFound { name: name.into() })
 }
 
 /// Every Fleet, sorted by name.
 pub async fn list(management: &Management) -> Result<Vec<Fleet>, FleetError> {
-    let list = fleets(management).list(&Default::default()).await.map_err(fail(management, "listing Fleets"))?;
+    let list = fleets(management).list(&Default::default()).await.map_err(management.fail("listing Fleets"))?;
     let mut items = list.items;
     items.sort_by(|a, b| a.metadata.name.cmp(&b.metadata.name));
     Ok(items)
@@ -170,31 +127,13 @@ pub async fn delete(
         match api.delete(name, &DeleteParams::default()).await {
             Ok(_) => {}
             Err(kube::Error::Api(status)) if status.code == 404 => return Ok(false),
-            Err(err) => return Err(fail(management, format!("deleting Fleet {name}"))(err)),
+            Err(err) => return Err(management.fail(format!("deleting Fleet {name}"))(err).into()),
         }
-        let gone = async {
-            loop {
-                match api.get_opt(name).await.map_err(fail(management, format!("reading Fleet {name}")))? {
-                    None => return Ok(true),
-                    Some(fleet) => {
-                        let version = fleet.metadata.resource_version.unwrap_or_default();
-                        let params = WatchParams::default().fields(&format!("metadata.name={name}")).timeout(290);
-                        let events = api.watch(&params, &version).await;
-                        let mut events = events.map_err(fail(management, format!("watching Fleet {name}")))?.boxed();
-                        while let Some(event) = events.next().await {
-                            match event {
-                                Ok(WatchEvent::Deleted(_)) => return Ok(true),
-                                Ok(WatchEvent::Error(_)) | Err(_) => break,
-                                Ok(_) => {}
-                            }
-                        }
-                    }
-                }
-            }
-        };
-        tokio::time::timeout(timeout, gone)
-            .await
-            .unwrap_or(Err(FleetError::DeleteTimeout { name: name.into(), waited: timeout }))
+        let gone = management.follow(&api, "Fleet", name, |fleet| fleet.is_none().then_some(true));
+        match tokio::time::timeout(timeout, gone).await {
+            Ok(gone) => Ok(gone?),
+            Err(_) => Err(FleetError::DeleteTimeout { name: name.into(), waited: timeout }),
+        }
     }
     .await;
     match &result {

@@ -3,6 +3,7 @@
 
 pub mod clusters;
 pub mod fleet;
+pub mod management;
 pub mod snapshot;
 pub mod up;
 

@@ -68,6 +68,36 @@ pub fn finalizers(object: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
+pub fn has_finalizer(object: &Value, finalizer: &str) -> bool {
+    metadata(object)
+        .and_then(|m| m.get("finalizers"))
+        .and_then(Value::as_array)
+        .is_some_and(|list| list.iter().any(|f| f == finalizer))
+}
+
+/// Adds `finalizer` unless it is there; true if it was added.
+pub fn add_finalizer(object: &mut Value, finalizer: &str) -> bool {
+    if has_finalizer(object, finalizer) {
+        return false;
+    }
+    let list = metadata_mut(object).entry("finalizers").or_insert_with(|| Value::Array(vec![]));
+    if !list.is_array() {
+        *list = Value::Array(vec![]);
+    }
+    list.as_array_mut().map(|l| l.push(Value::String(finalizer.into()))).is_some()
+}
+
+pub fn remove_finalizer(object: &mut Value, finalizer: &str) {
+    if let Some(list) = metadata_mut(object).get_mut("finalizers").and_then(Value::as_array_mut) {
+        list.retain(|f| f != finalizer);
+    }
+}
+
+/// The value of the label `key`, if the object has it.
+pub fn label<'a>(object: &'a Value, key: &str) -> Option<&'a str> {
+    metadata(object)?.get("labels")?.get(key)?.as_str()
+}
+
 pub fn is_deleting(object: &Value) -> bool {
     metadata(object).is_some_and(|m| m.get("deletionTimestamp").is_some_and(|t| !t.is_null()))
 }

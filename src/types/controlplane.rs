@@ -37,55 +37,6 @@ pub fn endpoint_name(plane: &str) -> String {
     format!("{plane}-endpoint")
 }
 
-/// Implements k8s-openapi's traits for one of our kinds.
-macro_rules! resource {
-    ($ty:ident, $list:ident, $plural:literal) => {
-        impl k8s_openapi::Resource for $ty {
-            const API_VERSION: &'static str = API_VERSION;
-            const GROUP: &'static str = GROUP;
-            const KIND: &'static str = stringify!($ty);
-            const VERSION: &'static str = VERSION;
-            const URL_PATH_SEGMENT: &'static str = $plural;
-            type Scope = k8s_openapi::ClusterResourceScope;
-        }
-
-        impl k8s_openapi::ListableResource for $ty {
-            const LIST_KIND: &'static str = stringify!($list);
-        }
-
-        impl k8s_openapi::Metadata for $ty {
-            type Ty = ObjectMeta;
-            fn metadata(&self) -> &ObjectMeta {
-                &self.metadata
-            }
-            fn metadata_mut(&mut self) -> &mut ObjectMeta {
-                &mut self.metadata
-            }
-        }
-
-        impl Default for $ty {
-            fn default() -> Self {
-                $ty {
-                    api_version: API_VERSION.to_string(),
-                    kind: stringify!($ty).to_string(),
-                    metadata: ObjectMeta::default(),
-                    spec: Default::default(),
-                    status: None,
-                }
-            }
-        }
-
-        impl $ty {
-            /// A new object named `name`, ready to be created.
-            pub fn named(name: &str) -> Self {
-                let mut object = Self::default();
-                object.metadata.name = Some(name.to_string());
-                object
-            }
-        }
-    };
-}
-
 /// A virtual control plane: one plane of the shared server, at `/clusters/<clusterPath>/control-plane`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]

@@ -36,28 +36,7 @@ pub struct Fleet {
     pub status: Option<FleetStatus>,
 }
 
-impl k8s_openapi::Resource for Fleet {
-    const API_VERSION: &'static str = API_VERSION;
-    const GROUP: &'static str = GROUP;
-    const KIND: &'static str = "Fleet";
-    const VERSION: &'static str = VERSION;
-    const URL_PATH_SEGMENT: &'static str = "fleets";
-    type Scope = k8s_openapi::ClusterResourceScope;
-}
-
-impl k8s_openapi::ListableResource for Fleet {
-    const LIST_KIND: &'static str = "FleetList";
-}
-
-impl k8s_openapi::Metadata for Fleet {
-    type Ty = ObjectMeta;
-    fn metadata(&self) -> &ObjectMeta {
-        &self.metadata
-    }
-    fn metadata_mut(&mut self) -> &mut ObjectMeta {
-        &mut self.metadata
-    }
-}
+resource!(Fleet, FleetList, "fleets");
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
@@ -124,13 +103,9 @@ pub struct FleetMember {
 impl Fleet {
     /// A Fleet named `name` with `replicas` members, ready to be created.
     pub fn new(name: &str, replicas: i32) -> Self {
-        Fleet {
-            api_version: API_VERSION.into(),
-            kind: "Fleet".into(),
-            metadata: ObjectMeta { name: Some(name.into()), ..ObjectMeta::default() },
-            spec: FleetSpec { replicas, ..FleetSpec::default() },
-            status: None,
-        }
+        let mut fleet = Fleet::named(name);
+        fleet.spec.replicas = replicas;
+        fleet
     }
 
     /// The member names the spec asks for, in order.

@@ -2,6 +2,56 @@
 //!
 //! Depends on nothing else in the crate.
 
+/// Implements k8s-openapi's traits (and `Default`, `named`) for one of kplane's own kinds; the
+/// invoking module provides `API_VERSION`, `GROUP` and `VERSION`.
+macro_rules! resource {
+    ($ty:ident, $list:ident, $plural:literal) => {
+        impl k8s_openapi::Resource for $ty {
+            const API_VERSION: &'static str = API_VERSION;
+            const GROUP: &'static str = GROUP;
+            const KIND: &'static str = stringify!($ty);
+            const VERSION: &'static str = VERSION;
+            const URL_PATH_SEGMENT: &'static str = $plural;
+            type Scope = k8s_openapi::ClusterResourceScope;
+        }
+
+        impl k8s_openapi::ListableResource for $ty {
+            const LIST_KIND: &'static str = stringify!($list);
+        }
+
+        impl k8s_openapi::Metadata for $ty {
+            type Ty = ObjectMeta;
+            fn metadata(&self) -> &ObjectMeta {
+                &self.metadata
+            }
+            fn metadata_mut(&mut self) -> &mut ObjectMeta {
+                &mut self.metadata
+            }
+        }
+
+        impl Default for $ty {
+            fn default() -> Self {
+                $ty {
+                    api_version: API_VERSION.to_string(),
+                    kind: stringify!($ty).to_string(),
+                    metadata: ObjectMeta::default(),
+                    spec: Default::default(),
+                    status: None,
+                }
+            }
+        }
+
+        impl $ty {
+            /// A new object named `name`, ready to be created.
+            pub fn named(name: &str) -> Self {
+                let mut object = Self::default();
+                object.metadata.name = Some(name.to_string());
+                object
+            }
+        }
+    };
+}
+
 pub mod controlplane;
 pub mod fleet;
 pub mod snapshot;

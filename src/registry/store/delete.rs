@@ -49,13 +49,8 @@ impl Registry {
             if let Some(finalizer) = gc_finalizer(options.propagation_policy.as_deref())
                 && !is_namespace
                 && !meta::is_deleting(&object)
-                && !meta::finalizers(&object).iter().any(|f| f == finalizer)
             {
-                let finalizers =
-                    meta::metadata_mut(&mut marked).entry("finalizers").or_insert_with(|| Value::Array(vec![]));
-                if let Some(list) = finalizers.as_array_mut() {
-                    list.push(Value::String(finalizer.into()));
-                }
+                meta::add_finalizer(&mut marked, finalizer);
             }
             let waits_for_finalizers = !meta::finalizers(&marked).is_empty()
                 || (is_namespace && !namespace::spec_finalizers(&object).is_empty());

@@ -62,7 +62,6 @@ impl PlaneChanges {
             if keys::resource_of(&plane, &event.kv.key).is_none() {
                 continue; // the plane record
             }
-            let value = &event.kv.value[..];
             let relevant = match event.kind {
                 // An owner may be gone.
                 EventKind::Delete => true,
@@ -70,9 +69,7 @@ impl PlaneChanges {
                 // Other updates are not looked at: status writes of owned objects (a Fleet's
                 // members) would make a pass per write.
                 EventKind::Put => {
-                    (event.is_create() && contains(value, b"\"ownerReferences\""))
-                        || (contains(value, b"\"deletionTimestamp\"")
-                            && (contains(value, b"\"foregroundDeletion\"") || contains(value, b"\"orphan\"")))
+                    (event.is_create() && has_owner_references(&event.kv.value)) || is_finalizing_owner(&event.kv.value)
                 }
             };
             if relevant {
@@ -84,6 +81,17 @@ impl PlaneChanges {
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// A stored object that names owners (by its bytes: no decoding for the many that don't).
+fn has_owner_references(value: &[u8]) -> bool {
+    contains(value, b"\"ownerReferences\"")
+}
+
+/// A stored object being deleted with the orphan or foreground finalizer.
+fn is_finalizing_owner(value: &[u8]) -> bool {
+    contains(value, b"\"deletionTimestamp\"")
+        && (contains(value, b"\"foregroundDeletion\"") || contains(value, b"\"orphan\""))
 }
 
 /// One stored object, as the collector sees it.
@@ -102,12 +110,17 @@ impl Registry {
         Ok(PlaneChanges { stream })
     }
 
-    /// Every existing plane (for a full pass after a restart or lost events).
-    pub async fn planes(&self) -> ApiResult<Vec<PlaneName>> {
+    /// The planes a pass could find work in (after a restart or lost events): those holding an
+    /// object with owner references or an owner being finalized, found by one read.
+    pub async fn planes_to_collect(&self) -> ApiResult<Vec<PlaneName>> {
         let read = self.backend.range(keys::ROOT, RangeOptions::default()).await;
         let read = read.map_err(|e| from_storage(e, self.namespaces_type(), ""))?;
-        let mut planes: Vec<PlaneName> =
-            read.kvs.iter().filter(|kv| kv.key.ends_with("/_plane")).filter_map(|kv| keys::plane_of(&kv.key)).collect();
+        let mut planes: Vec<PlaneName> = read
+            .kvs
+            .iter()
+            .filter(|kv| has_owner_references(&kv.value) || is_finalizing_owner(&kv.value))
+            .filter_map(|kv| keys::plane_of(&kv.key))
+            .collect();
         planes.dedup();
         Ok(planes)
     }
@@ -119,7 +132,7 @@ impl Registry {
         let finalizing = |finalizer: &str| -> HashSet<&str> {
             nodes
                 .iter()
-                .filter(|n| meta::is_deleting(&n.object) && meta::finalizers(&n.object).iter().any(|f| f == finalizer))
+                .filter(|n| meta::is_deleting(&n.object) && meta::has_finalizer(&n.object, finalizer))
                 .map(|n| n.uid.as_str())
                 .collect()
         };
@@ -230,9 +243,7 @@ impl Registry {
 
     async fn remove_finalizer(&self, node: &Node, finalizer: &str) -> ApiResult<()> {
         let mut object = node.object.clone();
-        if let Some(list) = meta::metadata_mut(&mut object).get_mut("finalizers").and_then(Value::as_array_mut) {
-            list.retain(|f| f != finalizer);
-        }
+        meta::remove_finalizer(&mut object, finalizer);
         self.ignore_races(
             self.update(&node.target, &node.name, object, Subresource::Main, &WriteOptions::default()).await,
         )

@@ -1336,13 +1336,6 @@ static LEASE: Printer =
 // ---------------------------------------------------------------------------------------
 // kplane's management API (`controlplane.kplane.dev`).
 
-/// The `status` of the condition of type `ty`, or empty.
-fn condition_status<'a>(o: &'a Value, ty: &str) -> &'a str {
-    let conditions = at(o, "/status/conditions").and_then(Value::as_array);
-    let found = conditions.into_iter().flatten().find(|c| c["type"] == ty);
-    found.map(|c| str_at(c, "/status")).unwrap_or_default()
-}
-
 static CONTROL_PLANE: Printer = printer(
     &[
         NAME,
@@ -1362,11 +1355,10 @@ static CONTROL_PLANE: Printer = printer(
             "" => "starter",
             c => c,
         };
-        let conditions = at(o, "/status/conditions").and_then(Value::as_array);
-        let ready = conditions.into_iter().flatten().find(|c| c["type"] == "Ready");
+        let ready = condition(o, "/status/conditions", "Ready");
         vec![
             name(o),
-            json!(condition_status(o, "Ready")),
+            json!(ready.map(|c| str_at(c, "/status")).unwrap_or_default()),
             json!(str_at(o, "/status/endpoint")),
             json!(ctx.age(o)),
             json!(mode),
