@@ -25,7 +25,8 @@
 //!   derived from k8s-openapi; the root plane's adds the management API), `keys` (the only
 //!   code that builds storage keys, plane first), `store` (CRUD, list, watch, namespaces,
 //!   scale, planes and their admin tokens, a plane's snapshot at one revision, garbage
-//!   collection passes), `validation`, `selector`, `patch` (strategic merge), `protobuf`
+//!   collection passes), `validation`, `selector`, `patch` (strategic merge), `managed` (field
+//!   ownership in `managedFields` and server-side apply), `protobuf`
 //!   (request bodies, driven by the generated `schema` table), `table` (server-side printing)
 //!   and `error` (`ApiError`, storage errors translated once).
 //! - [`controller`]: in-process reconcilers acting only through the registry, on one shared

@@ -73,6 +73,12 @@ impl ApiError {
         Self::new(409, "Conflict", message).with_details(Self::resource_details(rt, name))
     }
 
+    /// 409 for a server-side apply that would change fields other managers own
+    /// (`FieldManagerConflict` causes; kubectl prints them and suggests `--force-conflicts`).
+    pub fn apply_conflict(message: String, causes: Vec<Cause>) -> Self {
+        Self::new(409, "Conflict", message).with_details(Details { causes, ..Details::default() })
+    }
+
     /// The optimistic-concurrency conflict every client knows how to retry.
     pub fn modified(rt: &ResourceType, name: &str) -> Self {
         Self::conflict(

@@ -135,7 +135,7 @@ pub fn generated_name(prefix: &str) -> String {
 pub fn comparable(object: &Value) -> Value {
     let mut copy = object.clone();
     let meta = metadata_mut(&mut copy);
-    for field in ["resourceVersion", "generation", "managedFields"] {
+    for field in ["resourceVersion", "generation"] {
         meta.remove(field);
     }
     copy

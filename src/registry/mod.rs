@@ -5,6 +5,7 @@
 pub mod error;
 pub mod keys;
 pub mod kind;
+pub mod managed;
 pub mod meta;
 pub mod patch;
 pub mod protobuf;

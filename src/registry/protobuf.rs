@@ -500,6 +500,18 @@ fn float(v: f64, path: &Path) -> Result<Value, DecodeError> {
 // ---------------------------------------------------------------------------------------------
 // Types with their own JSON form
 
+/// True for messages whose JSON is not their message shape (`Time`, `Quantity`, `IntOrString`,
+/// raw JSON, ...): a JSON scalar or a value of its own, never walked field by field.
+pub(crate) fn has_own_json_form(name: &str) -> bool {
+    Special::of(name).is_some()
+}
+
+/// True for messages that carry arbitrary embedded JSON (`RawExtension`, `FieldsV1`,
+/// apiextensions `JSON`).
+pub(crate) fn has_embedded_json_form(name: &str) -> bool {
+    matches!(Special::of(name), Some(Special::EmbeddedJson))
+}
+
 #[derive(Clone, Copy)]
 enum Special {
     Time,

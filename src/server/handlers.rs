@@ -18,6 +18,7 @@ use super::openapi;
 use super::scope::{self, ApiPath, DocumentForm, ResourcePath};
 use super::watch;
 use crate::registry::error::{ApiError, ApiResult};
+use crate::registry::managed;
 use crate::registry::selector::{FieldSelector, LabelSelector};
 use crate::registry::store::{
     DeleteOptions, ListOptions, PatchType, SnapshotOptions, Subresource, Target, WriteOptions, list_object,
@@ -241,7 +242,7 @@ async fn resource(
         Some(_) => return Err(not_found()),
     };
     let method = request.method().clone();
-    let options = write_options(&query)?;
+    let options = request_write_options(&query, &request)?;
     // Negotiated before any write, so a client we cannot answer gets 406 with nothing written.
     let write_format = negotiate(request.headers(), Offer::default());
     match (method, path.name) {
@@ -294,9 +295,9 @@ async fn resource(
             let body_type = if patch_type == PatchType::Apply { http::YAML } else { http::JSON };
             let patch = http::decode_body(body_type, &bytes, None)?;
             let sub = subresource.unwrap_or(Subresource::Main);
-            let (patched, warnings) =
-                registry.patch(&target, &name, patch_type, &patch, sub, validation, &options).await?;
-            Ok(respond(StatusCode::OK, format, &patched, &warnings))
+            let patched = registry.patch(&target, &name, patch_type, &patch, sub, validation, &options).await?;
+            let status = if patched.created { StatusCode::CREATED } else { StatusCode::OK };
+            Ok(respond(status, format, &patched.object, &patched.warnings))
         }
         (Method::DELETE, Some(name)) if subresource.is_none() => {
             let format = write_format?;
@@ -346,6 +347,18 @@ async fn scale(state: &AppState, target: &Target, name: &str, query: &Query, req
     Ok(respond(StatusCode::OK, format, &scale, &[]))
 }
 
+/// Options of a write request; the field manager defaults to the client's user agent.
+fn request_write_options(query: &Query, request: &Request) -> ApiResult<WriteOptions> {
+    let kind = match *request.method() {
+        Method::POST => "CreateOptions",
+        Method::PUT => "UpdateOptions",
+        _ => "PatchOptions",
+    };
+    let user_agent = request.headers().get(header::USER_AGENT).and_then(|v| v.to_str().ok());
+    let manager = managed::manager_name(query.get("fieldManager"), user_agent, kind)?;
+    Ok(WriteOptions { field_manager: Some(manager), force: query.boolean("force")?, ..write_options(query)? })
+}
+
 fn write_options(query: &Query) -> ApiResult<WriteOptions> {
     let dry_run = match query.get("dryRun") {
         None => false,
@@ -356,7 +369,7 @@ fn write_options(query: &Query) -> ApiResult<WriteOptions> {
             )));
         }
     };
-    Ok(WriteOptions { dry_run, field_manager: query.get("fieldManager").map(String::from) })
+    Ok(WriteOptions { dry_run, ..WriteOptions::default() })
 }
 
 pub(super) fn list_options(query: &Query) -> ApiResult<ListOptions> {

@@ -254,14 +254,6 @@ def test_apply_f_deployment_change_updates_image(kubectl, tmp_path):
     assert images.split() == ["nginx:1.27", "busybox:1.36"]
 
 
-@pytest.mark.xfail(strict=True, reason="server-side apply is not implemented yet (the server answers 501); "
-                   "when it is, this XPASSes and fails: drop the marker")
-def test_apply_server_side(kubectl, tmp_path):
-    path = write(tmp_path, "cm.yaml", configmap_yaml("ssa", {"k": "v"}))
-    assert "configmap/ssa serverside-applied" in kubectl.ok("apply", "--server-side", "-f", path)
-    assert kubectl.json("get", "configmap", "ssa")["data"] == {"k": "v"}
-
-
 # --- label / annotate / selectors ------------------------------------------------------
 
 

@@ -4,6 +4,7 @@
 //! and talks to it over real HTTPS with kube-rs clients — usually on two planes, to catch
 //! isolation bugs. Every wait is bounded by a timeout.
 //!
+//! - `apply`: server-side apply (kube-rs `Patch::Apply`): managedFields, conflicts, force, `/status`.
 //! - `cli`: the built binary under an isolated HOME and KUBECONFIG.
 //! - `crd`: CustomResourceDefinitions served per plane, deleted with their objects.
 //! - `crud`: create/get/update/patch/delete semantics and server-owned metadata.
@@ -24,6 +25,7 @@
 
 mod common;
 
+mod apply;
 mod cli;
 mod crd;
 mod crud;

@@ -2,8 +2,9 @@
 
 use serde_json::Value;
 
-use super::{Registry, Target, WriteOptions, decode, encode, namespace};
+use super::{Registry, Subresource, Target, WriteOptions, decode, encode, namespace};
 use crate::registry::error::{ApiError, ApiResult, Cause, from_storage};
+use crate::registry::managed::{self, typed::Shape};
 use crate::registry::meta;
 use crate::registry::validation::validate_object;
 use crate::storage;
@@ -48,6 +49,9 @@ impl Registry {
             meta::set_meta(&mut object, "name", Value::String(name.clone()));
             if super::crd::is_crd(rt) {
                 object["status"] = super::crd::crd_status(&object, None);
+            }
+            if let Some(writer) = options.writer(target, Subresource::Main) {
+                managed::record_update(None, &mut object, Shape::of(rt), &writer);
             }
             let causes = validate_object(rt, &object);
             if !causes.is_empty() {

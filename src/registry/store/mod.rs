@@ -6,6 +6,7 @@
 //! key's `mod_revision` (as the apiserver's etcd3 store does), so the value never needs a
 //! second write to learn its own revision.
 
+mod apply;
 mod crd;
 mod create;
 mod delete;
@@ -27,7 +28,7 @@ use serde_json::Value;
 pub use delete::{DeleteOptions, DeleteOutcome, FOREGROUND_FINALIZER, ORPHAN_FINALIZER};
 pub use gc::{GcOutcome, PlaneChange, PlaneChanges};
 pub use list::{ListOptions, ObjectList, list_object};
-pub use patch::{PATCH_MEDIA_TYPES, PatchType};
+pub use patch::{PATCH_MEDIA_TYPES, PatchType, Patched};
 pub use plane::PlaneToken;
 pub use snapshot::SnapshotOptions;
 pub use update::Subresource;
@@ -36,6 +37,7 @@ pub use watch::{WatchEvent, WatchEventType, WatchOptions, Watcher};
 use super::error::{ApiError, ApiResult, from_storage};
 use super::keys;
 use super::kind::{KindTable, ResourceType};
+use super::managed::{Scope, Writer};
 use super::meta;
 use crate::storage::{Backend, KeyValue};
 use crate::types::PlaneName;
@@ -67,7 +69,24 @@ impl Target {
 pub struct WriteOptions {
     /// `dryRun=All`: validate and answer, persist nothing.
     pub dry_run: bool,
+    /// Who is writing, recorded in `managedFields` (`fieldManager`, else the user agent).
+    /// `None` for the server's own writes, which record nothing.
     pub field_manager: Option<String>,
+    /// `force=true`: a server-side apply takes fields other managers own.
+    pub force: bool,
+}
+
+impl WriteOptions {
+    /// The writer to record for a write of `subresource`, if the request names one.
+    fn writer(&self, target: &Target, subresource: Subresource) -> Option<Writer> {
+        let scope = match (subresource, target.rt.status_subresource) {
+            (Subresource::Status, _) => Scope::Status,
+            (Subresource::Main, true) => Scope::Main,
+            (Subresource::Main, false) => Scope::Object,
+        };
+        let manager = self.field_manager.clone()?;
+        Some(Writer { manager, api_version: target.rt.api_version(), scope })
+    }
 }
 
 /// The registry: every plane's objects, through one backend.

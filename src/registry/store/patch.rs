@@ -1,12 +1,13 @@
 //! PATCH: JSON patch, JSON merge patch and strategic merge patch, applied to the stored
 //! object and written like an update (retried when another writer got there first, unless
-//! the patch itself pins a `resourceVersion`).
+//! the patch itself pins a `resourceVersion`); server-side apply in [`super::apply`].
 
 use serde_json::Value;
 
 use super::update::{Subresource, merge_for_update};
 use super::{Registry, Target, WriteOptions, decode};
 use crate::registry::error::{ApiError, ApiResult};
+use crate::registry::managed::{self, typed::Shape};
 use crate::registry::meta;
 use crate::registry::validation::{FieldValidation, prepare_body, validate_object};
 
@@ -42,8 +43,17 @@ impl PatchType {
 pub const PATCH_MEDIA_TYPES: &str = "application/json-patch+json, application/merge-patch+json, \
      application/apply-patch+yaml, application/strategic-merge-patch+json";
 
+/// What a PATCH did.
+#[derive(Debug)]
+pub struct Patched {
+    pub object: Value,
+    pub warnings: Vec<String>,
+    /// The object did not exist and a server-side apply created it (answered with 201).
+    pub created: bool,
+}
+
 impl Registry {
-    /// Applies `patch` to the object `name`; returns the result and any warnings.
+    /// Applies `patch` to the object `name`.
     #[allow(clippy::too_many_arguments)]
     pub async fn patch(
         &self,
@@ -54,11 +64,16 @@ impl Registry {
         subresource: Subresource,
         validation: FieldValidation,
         options: &WriteOptions,
-    ) -> ApiResult<(Value, Vec<String>)> {
+    ) -> ApiResult<Patched> {
         let rt = &target.rt;
         if patch_type == PatchType::Apply {
-            return Err(ApiError::not_implemented(
-                "server-side apply (application/apply-patch+yaml) is not implemented yet; use client-side apply",
+            return self.apply(target, name, patch, subresource, validation, options).await;
+        }
+        if options.force {
+            return Err(ApiError::invalid_options(
+                "PatchOptions",
+                "force",
+                "Forbidden: may not be specified for non-apply patch",
             ));
         }
         if patch_type == PatchType::Strategic && rt.builtin.is_none() {
@@ -92,12 +107,18 @@ impl Registry {
             let prepared = prepare_body(rt, patched, validation)?;
             let mut new = merge_for_update(target, &old, prepared.object, subresource);
             meta::set_meta(&mut new, "name", Value::String(name.into()));
+            if let Some(writer) = options.writer(target, subresource) {
+                managed::record_update(Some(&old), &mut new, Shape::of(rt), &writer);
+            }
             let causes = validate_object(rt, &new);
             if !causes.is_empty() {
                 return Err(ApiError::invalid(rt, name, causes));
             }
             match self.write_update(target, name, &old, new, options.dry_run).await {
-                Ok(written) => return Ok((written.unwrap_or(old), prepared.warnings)),
+                Ok(written) => {
+                    let object = written.unwrap_or(old);
+                    return Ok(Patched { object, warnings: prepared.warnings, created: false });
+                }
                 // Someone wrote in between: re-read and re-apply (a pinned patch then fails the
                 // revision check above, as upstream's does).
                 Err(err) if err.code == 409 && err.reason == "Conflict" => continue,

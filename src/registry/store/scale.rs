@@ -68,7 +68,11 @@ impl Registry {
                 let ops = super::patch::parse_json_patch(patch)?;
                 patched = super::patch::apply_json_patch(&current, &ops, &target.rt, name)?;
             }
-            PatchType::Apply => return Err(ApiError::not_implemented("server-side apply is not implemented yet")),
+            PatchType::Apply => {
+                return Err(ApiError::not_implemented(
+                    "server-side apply of the scale subresource is not implemented yet; apply the object itself",
+                ));
+            }
         }
         // The patch was made against the current view; pin it so a concurrent write conflicts.
         if meta::resource_version(&patched).is_none() {

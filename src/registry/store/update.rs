@@ -5,6 +5,7 @@ use serde_json::Value;
 
 use super::{Registry, Target, WriteOptions, decode, encode, namespace, revision_of};
 use crate::registry::error::{ApiError, ApiResult, from_storage};
+use crate::registry::managed::{self, typed::Shape};
 use crate::registry::meta;
 
 /// Which part of an object a write may change.
@@ -48,7 +49,10 @@ impl Registry {
         {
             return Err(ApiError::modified(&target.rt, name));
         }
-        let new = merge_for_update(target, &old, object, subresource);
+        let mut new = merge_for_update(target, &old, object, subresource);
+        if let Some(writer) = options.writer(target, subresource) {
+            managed::record_update(Some(&old), &mut new, Shape::of(&target.rt), &writer);
+        }
         let causes = crate::registry::validation::validate_object(&target.rt, &new);
         if !causes.is_empty() {
             return Err(ApiError::invalid(&target.rt, name, causes));
@@ -164,5 +168,11 @@ pub(super) fn merge_for_update(target: &Target, old: &Value, new: Value, subreso
             None => new_meta.remove(*field),
         };
     }
+    // A client unaware of `managedFields` (it sent none, or `[]`) never drops them.
+    let sent_managers = new_meta.get("managedFields").and_then(Value::as_array).is_some_and(|m| !m.is_empty());
+    match old_meta.get("managedFields") {
+        Some(managers) if !sent_managers => new_meta.insert("managedFields".into(), managers.clone()),
+        _ => None,
+    };
     merged
 }
