@@ -169,3 +169,42 @@ async fn custom_resources_are_pruned_defaulted_and_validated_by_their_schema() {
     let err = api.create(&PostParams::default(), &missing).await.unwrap_err();
     assert!(matches!(err, kube::Error::Api(s) if s.code == 422 && s.message.contains("spec.size: Required value")));
 }
+
+#[tokio::test]
+async fn every_served_version_reads_and_writes_the_same_objects() {
+    let server = TestServer::start().await;
+    let client = server.client("crd-versions").await;
+    let mut two_versions = serde_json::to_value(crd()).unwrap();
+    let v1 = two_versions["spec"]["versions"][0].clone();
+    let mut beta = v1.clone();
+    beta["name"] = json!("v1beta1");
+    beta["storage"] = json!(false);
+    let mut retired = beta.clone();
+    retired["name"] = json!("v1alpha1");
+    retired["served"] = json!(false);
+    two_versions["spec"]["versions"] = json!([retired, beta, v1]);
+    let crds: Api<CustomResourceDefinition> = Api::all(client.clone());
+    let created = crds.create(&PostParams::default(), &serde_json::from_value(two_versions).unwrap()).await.unwrap();
+    assert_eq!(created.status.unwrap().stored_versions, Some(vec!["v1".to_string()]));
+
+    let in_version = |version: &str| {
+        let gvk = GroupVersionKind::gvk("example.com", version, "Widget");
+        Api::<DynamicObject>::namespaced_with(
+            client.clone(),
+            "default",
+            &ApiResource::from_gvk_with_plural(&gvk, "widgets"),
+        )
+    };
+    let mut old_style = widget("w", 1);
+    old_style.types.as_mut().unwrap().api_version = "example.com/v1beta1".into();
+    in_version("v1beta1").create(&PostParams::default(), &old_style).await.expect("create through v1beta1");
+    // Read through either served version, each answers in its own (None conversion).
+    let read = in_version("v1").get("w").await.unwrap();
+    assert_eq!(read.types.unwrap().api_version, "example.com/v1");
+    assert_eq!(read.data["spec"]["size"], 1);
+    let listed = in_version("v1beta1").list(&Default::default()).await.unwrap();
+    assert_eq!(listed.items[0].types.as_ref().unwrap().api_version, "example.com/v1beta1");
+    // The version that is not served is not there.
+    let (code, _, _) = raw(&client, "GET", "/apis/example.com/v1alpha1/namespaces/default/widgets", &[], vec![]).await;
+    assert_eq!(code, 404);
+}

@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use super::patch::Patched;
 use super::update::{Subresource, merge_for_update};
-use super::{Registry, Target, WriteOptions, decode};
+use super::{Registry, Target, WriteOptions, decode_as};
 use crate::registry::error::{ApiError, ApiResult};
 use crate::registry::managed::{self, typed::Shape};
 use crate::registry::meta;
@@ -63,7 +63,7 @@ impl Registry {
                     Err(err) => return Err(err),
                 }
             };
-            let old = decode(&current)?;
+            let old = decode_as(rt, &current)?;
             if meta::resource_version(&config).is_some_and(|rv| rv != current.mod_revision.to_string()) {
                 return Err(ApiError::modified(rt, name));
             }

@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::{Registry, Subresource, Target, WriteOptions, decode, encode, namespace};
+use super::{Registry, Subresource, Target, WriteOptions, decode_as, encode, namespace};
 use crate::registry::error::{ApiError, ApiResult, Cause, from_storage};
 use crate::registry::managed::{self, typed::Shape};
 use crate::registry::meta;
@@ -67,7 +67,7 @@ impl Registry {
             match self.backend.create(&target.key(&name), value).await {
                 Ok(kv) => {
                     self.after_write(target).await?;
-                    return decode(&kv);
+                    return decode_as(rt, &kv);
                 }
                 Err(storage::Error::KeyExists { .. }) if requested_name.is_none() => continue,
                 Err(err) => return Err(from_storage(err, rt, &name)),

@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::{IMMORTAL_NAMESPACES, Registry, Target, decode, namespace};
+use super::{IMMORTAL_NAMESPACES, Registry, Target, decode_as, namespace};
 use crate::registry::error::{ApiError, ApiResult, from_storage};
 use crate::registry::meta;
 
@@ -34,7 +34,7 @@ impl Registry {
             let Some(current) = self.get_kv(target, name).await? else {
                 return Err(ApiError::not_found(rt, name));
             };
-            let object = decode(&current)?;
+            let object = decode_as(&target.rt, &current)?;
             check_preconditions(target, name, &object, options)?;
 
             let is_namespace = namespace::is_namespace(target);
@@ -83,7 +83,7 @@ impl Registry {
             match self.backend.delete(&target.key(name), current.mod_revision).await {
                 Ok(kv) => {
                     self.after_write(target).await?;
-                    return Ok(DeleteOutcome { object: decode(&kv)?, deleted: true });
+                    return Ok(DeleteOutcome { object: decode_as(&target.rt, &kv)?, deleted: true });
                 }
                 Err(crate::storage::Error::Conflict { .. }) => continue,
                 Err(err) => return Err(from_storage(err, rt, name)),

@@ -4,7 +4,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use serde_json::{Value, json};
 
-use super::{Registry, Target, decode};
+use super::{Registry, Target, decode_as};
 use crate::registry::error::{ApiError, ApiResult, from_storage};
 use crate::registry::keys;
 use crate::registry::kind::ResourceType;
@@ -63,7 +63,7 @@ impl Registry {
             revision.get_or_insert(page.revision);
             let exhausted = page.remaining == 0;
             for kv in &page.kvs {
-                let object = decode(kv)?;
+                let object = decode_as(&target.rt, kv)?;
                 if filter.matches(&object) {
                     items.push(object);
                 }

@@ -130,7 +130,7 @@ impl Registry {
     /// One object.
     pub async fn get(&self, target: &Target, name: &str) -> ApiResult<Value> {
         match self.get_kv(target, name).await? {
-            Some(kv) => decode(&kv),
+            Some(kv) => decode_as(&target.rt, &kv),
             None => Err(ApiError::not_found(&target.rt, name)),
         }
     }
@@ -161,6 +161,16 @@ pub(crate) fn decode(kv: &KeyValue) -> ApiResult<Value> {
         ApiError::internal("a stored object could not be decoded")
     })?;
     meta::set_meta(&mut object, "resourceVersion", Value::String(kv.mod_revision.to_string()));
+    Ok(object)
+}
+
+/// Reads a stored object of `rt`. A custom resource is answered in the version asked for,
+/// whichever version wrote it: the `None` conversion upstream applies between a CRD's versions.
+pub(crate) fn decode_as(rt: &ResourceType, kv: &KeyValue) -> ApiResult<Value> {
+    let mut object = decode(kv)?;
+    if rt.custom.is_some() {
+        object["apiVersion"] = Value::String(rt.api_version());
+    }
     Ok(object)
 }
 

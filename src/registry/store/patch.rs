@@ -5,7 +5,7 @@
 use serde_json::Value;
 
 use super::update::{Subresource, merge_for_update};
-use super::{Registry, Target, WriteOptions, decode};
+use super::{Registry, Target, WriteOptions, decode_as};
 use crate::registry::error::{ApiError, ApiResult};
 use crate::registry::managed::{self, typed::Shape};
 use crate::registry::meta;
@@ -93,7 +93,7 @@ impl Registry {
             let Some(current) = self.get_kv(target, name).await? else {
                 return Err(ApiError::not_found(rt, name));
             };
-            let old = decode(&current)?;
+            let old = decode_as(rt, &current)?;
             let patched = match (&json_patch, patch_type) {
                 (Some(ops), _) => apply_json_patch(&old, ops, rt, name)?,
                 (None, PatchType::Merge) => apply_merge_patch(&old, patch)?,

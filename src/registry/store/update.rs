@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::{Registry, Target, WriteOptions, decode, encode, namespace, revision_of};
+use super::{Registry, Target, WriteOptions, decode_as, encode, namespace, revision_of};
 use crate::registry::error::{ApiError, ApiResult, from_storage};
 use crate::registry::managed::{self, typed::Shape};
 use crate::registry::meta;
@@ -43,7 +43,7 @@ impl Registry {
         let Some(current) = self.get_kv(target, name).await? else {
             return Err(ApiError::not_found(&target.rt, name));
         };
-        let old = decode(&current)?;
+        let old = decode_as(&target.rt, &current)?;
         if let Some(wanted) = meta::resource_version(&object)
             && wanted != current.mod_revision.to_string()
         {
@@ -100,7 +100,7 @@ impl Registry {
             return Ok(Some(new));
         }
         let written = self.backend.update(&target.key(name), value, expected).await;
-        let written = decode(&written.map_err(|e| from_storage(e, &target.rt, name))?)?;
+        let written = decode_as(&target.rt, &written.map_err(|e| from_storage(e, &target.rt, name))?)?;
         self.after_write(target).await?;
         Ok(Some(written))
     }
@@ -119,7 +119,7 @@ impl Registry {
         if current.mod_revision != expected {
             return Err(ApiError::modified(&target.rt, name));
         }
-        let old = decode(&current)?;
+        let old = decode_as(&target.rt, &current)?;
         meta::set_meta(&mut new, "resourceVersion", Value::String(expected.to_string()));
         self.write_update(target, name, &old, new, false).await
     }

@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use tokio::time::Instant;
 
 use super::list::{Filter, ListOptions};
-use super::{Registry, Target, decode};
+use super::{Registry, Target, decode_as};
 use crate::registry::error::{ApiError, ApiResult, from_storage};
 use crate::registry::keys;
 use crate::registry::kind::ResourceType;
@@ -96,7 +96,7 @@ impl Registry {
                 let state = self.backend.range(&prefix, RangeOptions::default()).await;
                 let state = state.map_err(|e| from_storage(e, rt, ""))?;
                 for kv in &state.kvs {
-                    let object = decode(kv)?;
+                    let object = decode_as(rt, kv)?;
                     if filter.matches(&object) {
                         pending.push_back(WatchEvent { kind: WatchEventType::Added, object });
                     }
@@ -161,7 +161,7 @@ impl Watcher {
     }
 
     fn translate(&mut self, event: crate::storage::Event) {
-        let Ok(object) = decode(&event.kv) else { return };
+        let Ok(object) = decode_as(&self.rt, &event.kv) else { return };
         let kind = match event.kind {
             EventKind::Delete => self.filter.matches(&object).then_some(WatchEventType::Deleted),
             EventKind::Put => {
@@ -169,7 +169,7 @@ impl Watcher {
                 let before = match &event.prev {
                     None => false,
                     Some(_) if self.filter.is_empty() => true,
-                    Some(prev) => decode(prev).is_ok_and(|p| self.filter.matches(&p)),
+                    Some(prev) => decode_as(&self.rt, prev).is_ok_and(|p| self.filter.matches(&p)),
                 };
                 match (before, now) {
                     (false, true) => Some(WatchEventType::Added),
