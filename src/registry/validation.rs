@@ -158,9 +158,22 @@ pub fn validate_name(rt: &ResourceType, name: &str) -> Result<(), Cause> {
 /// Everything a create, update or patch checks on the resulting object: metadata, then the
 /// rules of kinds that have more (kplane's own).
 pub fn validate_object(rt: &ResourceType, object: &Value) -> Vec<Cause> {
+    validate(rt, None, object)
+}
+
+/// What is wrong with `new`, an update of `old`. A custom resource's schema errors in values the
+/// update leaves as they were are let through (upstream's CRD validation ratcheting): an object
+/// that a tightened schema made invalid can still get its status, labels or finalizers written,
+/// and be deleted, without first being fixed.
+pub fn validate_update(rt: &ResourceType, old: &Value, new: &Value) -> Vec<Cause> {
+    validate(rt, Some(old), new)
+}
+
+fn validate(rt: &ResourceType, old: Option<&Value>, object: &Value) -> Vec<Cause> {
     let mut causes = validate_metadata(rt, object);
     if let Some(schema) = rt.custom.as_ref().and_then(|c| c.schema.as_ref()) {
-        causes.extend(super::structural::validate(schema, object));
+        let schema_causes = super::structural::validate(schema, object).into_iter();
+        causes.extend(schema_causes.filter(|cause| !old.is_some_and(|old| unchanged_at(old, object, cause))));
     }
     if (rt.group.as_ref(), rt.kind.as_ref()) == (crate::types::fleet::GROUP, "Fleet")
         && let Ok(spec) = serde_json::from_value::<crate::types::fleet::FleetSpec>(object["spec"].clone())
@@ -171,6 +184,62 @@ pub fn validate_object(rt: &ResourceType, object: &Value) -> Vec<Cause> {
         }
     }
     causes
+}
+
+/// True when `cause` is about a value `old` and `new` hold alike: the field itself, or for a
+/// missing required field the object that should hold it. Paths that cannot be followed
+/// (`spec.items[2].name` into something else) count as changed.
+fn unchanged_at(old: &Value, new: &Value, cause: &Cause) -> bool {
+    fn at<'v>(object: &'v Value, path: &[Step]) -> Option<&'v Value> {
+        path.iter().try_fold(object, |node, step| step.get(node))
+    }
+    let Some(mut path) = field_path(&cause.field) else { return false };
+    let required = cause.reason == "FieldValueRequired";
+    if required {
+        path.pop();
+    }
+    match (at(old, &path), at(new, &path)) {
+        (Some(before), Some(after)) => before == after,
+        (None, None) => !required,
+        _ => false,
+    }
+}
+
+/// One step of a field path as causes spell it (`spec.ports[0].name`).
+enum Step {
+    Field(String),
+    Index(usize),
+}
+
+impl Step {
+    fn get<'v>(&self, node: &'v Value) -> Option<&'v Value> {
+        match self {
+            Step::Field(name) => node.get(name),
+            Step::Index(index) => node.get(index),
+        }
+    }
+}
+
+fn field_path(field: &str) -> Option<Vec<Step>> {
+    if field.is_empty() || field == "<root>" {
+        return Some(Vec::new());
+    }
+    let mut steps = Vec::new();
+    for part in field.split('.') {
+        let (name, mut rest) = part.split_once('[').unwrap_or((part, ""));
+        if !name.is_empty() {
+            steps.push(Step::Field(name.to_string()));
+        }
+        while !rest.is_empty() {
+            let (index, after) = rest.split_once(']')?;
+            steps.push(Step::Index(index.parse().ok()?));
+            if !after.is_empty() && !after.starts_with('[') {
+                return None;
+            }
+            rest = after.strip_prefix('[').unwrap_or(after);
+        }
+    }
+    Some(steps)
 }
 
 pub fn validate_metadata(rt: &ResourceType, object: &Value) -> Vec<Cause> {
@@ -219,6 +288,24 @@ pub fn validate_metadata(rt: &ResourceType, object: &Value) -> Vec<Cause> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ratcheting_compares_the_value_a_cause_names() {
+        let old = serde_json::json!({"spec": {"ports": [{"port": 1}, {"port": 99}], "size": 8}});
+        let mut new = old.clone();
+        new["spec"]["note"] = "x".into();
+        let cause = |field: &str| Cause::invalid(field, "", "too big");
+        assert!(unchanged_at(&old, &new, &cause("spec.ports[1].port")));
+        assert!(unchanged_at(&old, &new, &cause("spec.size")));
+        new["spec"]["size"] = 9.into();
+        assert!(!unchanged_at(&old, &new, &cause("spec.size")));
+        assert!(!unchanged_at(&old, &new, &cause("spec.ports[1]x")), "an unreadable path is a change");
+        // A missing required field: unchanged when the object that should hold it is.
+        let missing = Cause::required("spec.ports[0].name", "");
+        assert!(unchanged_at(&old, &new, &missing));
+        new["spec"]["ports"][0]["protocol"] = "TCP".into();
+        assert!(!unchanged_at(&old, &new, &missing));
+    }
     use crate::registry::kind::KindTable;
     use serde_json::json;
 

@@ -208,3 +208,37 @@ async fn every_served_version_reads_and_writes_the_same_objects() {
     let (code, _, _) = raw(&client, "GET", "/apis/example.com/v1alpha1/namespaces/default/widgets", &[], vec![]).await;
     assert_eq!(code, 404);
 }
+
+#[tokio::test]
+async fn objects_a_tightened_schema_made_invalid_can_still_be_written_where_unchanged() {
+    let server = TestServer::start().await;
+    let client = server.client("crd-ratchet").await;
+    let crds: Api<CustomResourceDefinition> = Api::all(client.clone());
+    let schema = |maximum: i64| {
+        json!({"openAPIV3Schema": {"type": "object", "properties": {"spec": {"type": "object", "properties": {
+            "size": {"type": "integer", "maximum": maximum}, "note": {"type": "string"}}}}}})
+    };
+    let mut definition = serde_json::to_value(crd()).unwrap();
+    definition["spec"]["versions"][0]["schema"] = schema(10);
+    crds.create(&PostParams::default(), &serde_json::from_value(definition).unwrap()).await.unwrap();
+    let objects = widgets(client.clone());
+    objects.create(&PostParams::default(), &widget("big", 8)).await.unwrap();
+
+    let tighten = json!({"spec": {"versions": [{"name": "v1", "served": true, "storage": true, "schema": schema(5)}]}});
+    crds.patch("widgets.example.com", &PatchParams::default(), &Patch::Merge(&tighten)).await.unwrap();
+
+    // Unchanged invalid values do not block other changes: a label, another field, a finalizer.
+    let label =
+        json!({"metadata": {"labels": {"seen": "yes"}, "finalizers": ["example.com/keep"]}, "spec": {"note": "x"}});
+    objects.patch("big", &PatchParams::default(), &Patch::Merge(&label)).await.expect("ratcheted");
+    // Changing the invalid value to another invalid one is refused, naming the field.
+    let bigger = json!({"spec": {"size": 9}});
+    let err = objects.patch("big", &PatchParams::default(), &Patch::Merge(&bigger)).await.unwrap_err();
+    assert!(matches!(&err, kube::Error::Api(s) if s.code == 422 && s.message.contains("spec.size")), "{err:?}");
+    // The object can be deleted and its finalizer removed without fixing it.
+    objects.delete("big", &DeleteParams::default()).await.unwrap();
+    let release = json!({"metadata": {"finalizers": null}});
+    objects.patch("big", &PatchParams::default(), &Patch::Merge(&release)).await.expect("finalizer removed");
+    eventually("the widget to be gone", || async { objects.get_opt("big").await.unwrap().is_none().then_some(()) })
+        .await;
+}

@@ -10,7 +10,7 @@ use super::{Registry, Target, WriteOptions, decode_as};
 use crate::registry::error::{ApiError, ApiResult};
 use crate::registry::managed::{self, typed::Shape};
 use crate::registry::meta;
-use crate::registry::validation::{FieldValidation, prepare_body, validate_object};
+use crate::registry::validation::{FieldValidation, prepare_body, validate_update};
 
 /// Attempts when the object changes between read and write (as for other patches).
 const APPLY_ATTEMPTS: usize = 64;
@@ -71,7 +71,7 @@ impl Registry {
             let mut new = managed::apply(Some(&old), &config, shape, &writer, options.force, reset)?;
             meta::set_meta(&mut new, "name", Value::String(name.into()));
             let prepared = prepare_body(rt, new, validation)?;
-            let causes = validate_object(rt, &prepared.object);
+            let causes = validate_update(rt, &old, &prepared.object);
             if !causes.is_empty() {
                 return Err(ApiError::invalid(rt, name, causes));
             }

@@ -9,7 +9,7 @@ use super::{Registry, Target, WriteOptions, decode_as};
 use crate::registry::error::{ApiError, ApiResult};
 use crate::registry::managed::{self, typed::Shape};
 use crate::registry::meta;
-use crate::registry::validation::{FieldValidation, prepare_body, validate_object};
+use crate::registry::validation::{FieldValidation, prepare_body, validate_update};
 
 /// Upstream's cap on JSON patch operations.
 const MAX_JSON_PATCH_OPERATIONS: usize = 10_000;
@@ -110,7 +110,7 @@ impl Registry {
             if let Some(writer) = options.writer(target, subresource) {
                 managed::record_update(Some(&old), &mut new, Shape::of(rt), &writer);
             }
-            let causes = validate_object(rt, &new);
+            let causes = validate_update(rt, &old, &new);
             if !causes.is_empty() {
                 return Err(ApiError::invalid(rt, name, causes));
             }

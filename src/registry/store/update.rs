@@ -53,7 +53,7 @@ impl Registry {
         if let Some(writer) = options.writer(target, subresource) {
             managed::record_update(Some(&old), &mut new, Shape::of(&target.rt), &writer);
         }
-        let causes = crate::registry::validation::validate_object(&target.rt, &new);
+        let causes = crate::registry::validation::validate_update(&target.rt, &old, &new);
         if !causes.is_empty() {
             return Err(ApiError::invalid(&target.rt, name, causes));
         }
