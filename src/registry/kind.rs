@@ -53,6 +53,16 @@ pub struct CustomKind {
     pub schema: Option<Value>,
     /// `additionalPrinterColumns`.
     pub printer_columns: Vec<PrinterColumn>,
+    /// `subresources.scale`: where the replicas and the selector live.
+    pub scale: Option<ScalePaths>,
+}
+
+/// A CRD's `subresources.scale`: dotted paths (`.spec.replicas`) into its objects.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScalePaths {
+    pub spec_replicas: String,
+    pub status_replicas: String,
+    pub label_selector: Option<String>,
 }
 
 /// One of a CRD's `additionalPrinterColumns`.
@@ -409,15 +419,26 @@ pub fn custom_types(crd: &Value) -> Vec<ResourceType> {
             categories: strings(&names["categories"]),
             verbs: STANDARD_VERBS.to_vec(),
             status_subresource: version.pointer("/subresources/status").is_some(),
-            scale_subresource: false,
+            scale_subresource: scale_paths(version).is_some(),
             create_only: false,
             builtin: None,
             custom: Some(Arc::new(CustomKind {
                 schema: version.pointer("/schema/openAPIV3Schema").cloned(),
                 printer_columns: printer_columns(version),
+                scale: scale_paths(version),
             })),
         })
         .collect()
+}
+
+fn scale_paths(version: &Value) -> Option<ScalePaths> {
+    let scale = version.pointer("/subresources/scale")?;
+    let path = |key: &str| scale[key].as_str().filter(|p| !p.is_empty()).map(String::from);
+    Some(ScalePaths {
+        spec_replicas: path("specReplicasPath")?,
+        status_replicas: path("statusReplicasPath")?,
+        label_selector: path("labelSelectorPath"),
+    })
 }
 
 fn printer_columns(version: &Value) -> Vec<PrinterColumn> {

@@ -75,3 +75,38 @@ def test_a_crd_and_its_custom_resources(kubectl):
     kubectl.ok("delete", "crd", "crontabs.stable.example.com")
     wait_until("the custom resource to stop being served",
                lambda: kubectl.run("get", "crontabs.stable.example.com").returncode != 0)
+
+
+POOL_CRD = textwrap.dedent("""\
+    apiVersion: apiextensions.k8s.io/v1
+    kind: CustomResourceDefinition
+    metadata: {name: pools.scale.example.com}
+    spec:
+      group: scale.example.com
+      scope: Namespaced
+      names: {plural: pools, singular: pool, kind: Pool}
+      versions:
+      - name: v1
+        served: true
+        storage: true
+        subresources:
+          status: {}
+          scale: {specReplicasPath: .spec.size, statusReplicasPath: .status.ready, labelSelectorPath: .status.selector}
+        schema:
+          openAPIV3Schema:
+            type: object
+            properties:
+              spec: {type: object, properties: {size: {type: integer, maximum: 10}}}
+              status: {type: object, properties: {ready: {type: integer}, selector: {type: string}}}
+    """)
+
+
+def test_kubectl_scale_of_a_custom_resource(kubectl):
+    kubectl.ok("apply", "-f", "-", input=POOL_CRD)
+    kubectl.ok("wait", "--for=condition=Established", "crd/pools.scale.example.com", "--timeout=60s")
+    kubectl.ok("apply", "-f", "-", input="apiVersion: scale.example.com/v1\nkind: Pool\nmetadata: {name: p}\nspec: {size: 1}\n")
+    assert "pool.scale.example.com/p scaled" in kubectl.ok("scale", "pool/p", "--replicas=3")
+    assert kubectl.ok("get", "pool", "p", "-o", "jsonpath={.spec.size}") == "3"
+    # The CRD's schema still applies to what a scale writes.
+    failed = kubectl.fails("scale", "pool/p", "--replicas=11")
+    assert "spec.size" in failed.stderr

@@ -1,21 +1,23 @@
-//! The `scale` subresource of built-in workloads: an `autoscaling/v1` Scale view of
-//! `spec.replicas`, `status.replicas` and the label selector. Writes change only
-//! `spec.replicas` of the underlying object.
+//! The `scale` subresource: an `autoscaling/v1` Scale view of a workload's desired and current
+//! replicas and its label selector — `spec.replicas`, `status.replicas` and `spec.selector` of
+//! built-in workloads, the paths a CRD's `subresources.scale` names for custom resources.
+//! Writes change only the desired replicas of the underlying object.
 
 use serde_json::{Value, json};
 
 use super::patch::PatchType;
 use super::{Registry, Target, WriteOptions, decode};
 use crate::registry::error::{ApiError, ApiResult};
+use crate::registry::kind::{ResourceType, ScalePaths};
 use crate::registry::meta;
 
 impl Registry {
     /// `GET <resource>/<name>/scale`.
     pub async fn get_scale(&self, target: &Target, name: &str) -> ApiResult<Value> {
-        Ok(scale_of(&self.get(target, name).await?))
+        Ok(scale_of(&target.rt, &self.get(target, name).await?))
     }
 
-    /// `PUT <resource>/<name>/scale`: sets `spec.replicas` from a Scale.
+    /// `PUT <resource>/<name>/scale`: sets the desired replicas from a Scale.
     pub async fn update_scale(
         &self,
         target: &Target,
@@ -46,9 +48,13 @@ impl Registry {
             return Err(err);
         };
         let mut new = old.clone();
-        new["spec"]["replicas"] = Value::from(replicas);
+        set_path(&mut new, &spec_replicas_path(&target.rt), Value::from(replicas));
+        let causes = crate::registry::validation::validate_update(&target.rt, &old, &new);
+        if !causes.is_empty() {
+            return Err(ApiError::invalid(&target.rt, name, causes));
+        }
         let written = self.write_update(target, name, &old, new, options.dry_run).await?;
-        Ok(scale_of(&written.unwrap_or(old)))
+        Ok(scale_of(&target.rt, &written.unwrap_or(old)))
     }
 
     /// `PATCH <resource>/<name>/scale` (merge or JSON patch of the Scale view).
@@ -83,22 +89,63 @@ impl Registry {
 }
 
 /// The Scale view of a workload.
-fn scale_of(object: &Value) -> Value {
+fn scale_of(rt: &ResourceType, object: &Value) -> Value {
     let metadata = meta::metadata(object).cloned().unwrap_or_default();
     let keep = ["name", "namespace", "uid", "resourceVersion", "creationTimestamp"];
     let metadata: serde_json::Map<String, Value> =
         metadata.into_iter().filter(|(k, _)| keep.contains(&k.as_str())).collect();
+    let (desired, current, selector) = match custom_paths(rt) {
+        // Upstream reads absent custom paths as 0 and an absent selector as none.
+        Some(paths) => (
+            get_path(object, &paths.spec_replicas).and_then(Value::as_i64).unwrap_or(0),
+            get_path(object, &paths.status_replicas).and_then(Value::as_i64).unwrap_or(0),
+            paths.label_selector.as_deref().and_then(|p| get_path(object, p)).and_then(Value::as_str).map(String::from),
+        ),
+        // A built-in workload defaults to one replica.
+        None => (
+            object["spec"]["replicas"].as_i64().unwrap_or(1),
+            object["status"]["replicas"].as_i64().unwrap_or(0),
+            selector_string(&object["spec"]["selector"]),
+        ),
+    };
     let mut scale = json!({
         "kind": "Scale",
         "apiVersion": "autoscaling/v1",
         "metadata": metadata,
-        "spec": {"replicas": object["spec"]["replicas"].as_i64().unwrap_or(1)},
-        "status": {"replicas": object["status"]["replicas"].as_i64().unwrap_or(0)},
+        "spec": {"replicas": desired},
+        "status": {"replicas": current},
     });
-    if let Some(selector) = selector_string(&object["spec"]["selector"]) {
+    if let Some(selector) = selector {
         scale["status"]["selector"] = Value::String(selector);
     }
     scale
+}
+
+fn custom_paths(rt: &ResourceType) -> Option<&ScalePaths> {
+    rt.custom.as_ref()?.scale.as_ref()
+}
+
+fn spec_replicas_path(rt: &ResourceType) -> String {
+    custom_paths(rt).map_or_else(|| ".spec.replicas".into(), |paths| paths.spec_replicas.clone())
+}
+
+/// The value at a dotted path (`.status.replicas`).
+fn get_path<'v>(object: &'v Value, path: &str) -> Option<&'v Value> {
+    path.split('.').filter(|step| !step.is_empty()).try_fold(object, |node, step| node.get(step))
+}
+
+/// Sets the value at a dotted path, making the objects on the way.
+fn set_path(object: &mut Value, path: &str, value: Value) {
+    let steps: Vec<&str> = path.split('.').filter(|step| !step.is_empty()).collect();
+    let Some((last, parents)) = steps.split_last() else { return };
+    let mut node = object;
+    for step in parents {
+        if !node.get(*step).is_some_and(Value::is_object) {
+            node[*step] = json!({});
+        }
+        node = &mut node[*step];
+    }
+    node[*last] = value;
 }
 
 /// A `LabelSelector` (or a ReplicationController's plain map) as selector text.
@@ -134,9 +181,30 @@ mod tests {
                 "matchExpressions": [{"key": "tier", "operator": "In", "values": ["a", "b"]}]}},
             "status": {"replicas": 2},
         });
-        let scale = scale_of(&deployment);
+        let scale = scale_of(
+            crate::registry::kind::KindTable::builtin().lookup("apps", "v1", "deployments").unwrap(),
+            &deployment,
+        );
         assert_eq!(scale["spec"]["replicas"], 3);
         assert_eq!(scale["status"], json!({"replicas": 2, "selector": "app=web,tier in (a,b)"}));
         assert_eq!(scale["metadata"], json!({"name": "web", "namespace": "default", "resourceVersion": "7"}));
+    }
+
+    #[test]
+    fn custom_resources_scale_at_their_crds_paths() {
+        let crd = json!({"spec": {"group": "example.com", "names": {"plural": "pools", "kind": "Pool"},
+            "versions": [{"name": "v1", "served": true, "storage": true, "subresources": {"scale": {
+                "specReplicasPath": ".spec.size", "statusReplicasPath": ".status.ready",
+                "labelSelectorPath": ".status.selector"}}}]}});
+        let rt = &crate::registry::kind::custom_types(&crd)[0];
+        assert!(rt.scale_subresource);
+        let pool = json!({"metadata": {"name": "p"}, "spec": {"size": 4}, "status": {"ready": 2, "selector": "app=p"}});
+        let scale = scale_of(rt, &pool);
+        assert_eq!(scale["spec"]["replicas"], 4);
+        assert_eq!(scale["status"], json!({"replicas": 2, "selector": "app=p"}));
+        assert_eq!(scale_of(rt, &json!({"metadata": {"name": "p"}}))["spec"]["replicas"], 0);
+        let mut empty = json!({"metadata": {"name": "p"}});
+        set_path(&mut empty, &spec_replicas_path(rt), json!(7));
+        assert_eq!(empty["spec"], json!({"size": 7}));
     }
 }
