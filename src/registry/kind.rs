@@ -55,6 +55,8 @@ pub struct CustomKind {
     pub printer_columns: Vec<PrinterColumn>,
     /// `subresources.scale`: where the replicas and the selector live.
     pub scale: Option<ScalePaths>,
+    /// The schema's CEL rules, compiled.
+    pub rules: super::cel::Rules,
 }
 
 /// A CRD's `subresources.scale`: dotted paths (`.spec.replicas`) into its objects.
@@ -426,6 +428,7 @@ pub fn custom_types(crd: &Value) -> Vec<ResourceType> {
                 schema: version.pointer("/schema/openAPIV3Schema").cloned(),
                 printer_columns: printer_columns(version),
                 scale: scale_paths(version),
+                rules: version.pointer("/schema/openAPIV3Schema").map(super::cel::Rules::compile).unwrap_or_default(),
             })),
         })
         .collect()

@@ -2,6 +2,7 @@
 //! selectors, patches and request-body decoding. The only place that turns storage errors
 //! into API errors.
 
+pub mod cel;
 pub mod error;
 pub mod keys;
 pub mod kind;

@@ -3,11 +3,20 @@
 //!
 //! Covered: `type` (object, array, string, integer, number, boolean), `properties`,
 //! `additionalProperties`, `items`, `required`, `enum`, `nullable`, `minimum`/`maximum`
-//! (with `exclusive…`), `minLength`/`maxLength`, `minItems`/`maxItems`, `default`, and the
-//! extensions `x-kubernetes-preserve-unknown-fields`, `x-kubernetes-int-or-string` and
-//! `x-kubernetes-embedded-resource`. Not yet: `pattern`, `format`, `oneOf`/`anyOf`/`allOf`/`not`,
-//! CEL `x-kubernetes-validations` (README "not yet").
+//! (with `exclusive…`), `multipleOf`, `minLength`/`maxLength`, `pattern`, `format` (the
+//! formats upstream checks that clients use: `date-time`, `date`, `byte`, `uuid`, `int32`,
+//! `int64`, `ipv4`, `ipv6`, `hostname`, `email`; others pass, as upstream's unknown formats
+//! do), `minItems`/`maxItems`, `minProperties`/`maxProperties`, `allOf`/`anyOf`/`oneOf`/`not`
+//! (value validations), `default`, and the extensions `x-kubernetes-preserve-unknown-fields`,
+//! `x-kubernetes-int-or-string`, `x-kubernetes-embedded-resource` and the uniqueness that
+//! `x-kubernetes-list-type: set|map` implies. CEL `x-kubernetes-validations` are checked by
+//! [`super::cel`].
 
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock, RwLock};
+
+use base64::Engine;
+use regex::Regex;
 use serde_json::{Map, Value};
 
 use super::error::Cause;
@@ -184,7 +193,19 @@ fn check(schema: &Value, value: &Value, path: &str, causes: &mut Vec<Cause>, roo
             field: field.into(),
         });
     }
+    check_combinators(schema, value, field, causes);
     if let Some(number) = value.as_f64() {
+        if let Some(divisor) = schema.get("multipleOf").and_then(Value::as_f64).filter(|d| *d > 0.0) {
+            let quotient = number / divisor;
+            if (quotient - quotient.round()).abs() > 1e-9 {
+                causes.push(invalid(format!("{field} in body should be a multiple of {divisor}")));
+            }
+        }
+        if let Some(problem) =
+            schema.get("format").and_then(Value::as_str).and_then(|f| number_format_problem(f, value))
+        {
+            causes.push(invalid(format!("{field} in body must be of type {problem}: \"{}\"", shown(value))));
+        }
         let bound = |key: &str| schema.get(key).and_then(Value::as_f64);
         let exclusive = |key: &str| schema.get(key) == Some(&Value::Bool(true));
         if let Some(min) = bound("minimum")
@@ -206,6 +227,22 @@ fn check(schema: &Value, value: &Value, path: &str, causes: &mut Vec<Cause>, roo
         if let Some(max) = schema.get("maxLength").and_then(Value::as_u64).filter(|max| length > *max) {
             causes.push(invalid(format!("{field} in body may not be longer than {max}")));
         }
+        if let Some(pattern) = schema.get("pattern").and_then(Value::as_str) {
+            match compiled(pattern) {
+                Some(regex) if !regex.is_match(text) => {
+                    causes.push(invalid(format!("{field} in body should match '{pattern}'")));
+                }
+                Some(_) => {}
+                None => {
+                    causes.push(invalid(format!("the schema's pattern '{pattern}' is not a valid regular expression")))
+                }
+            }
+        }
+        if let Some(format) = schema.get("format").and_then(Value::as_str)
+            && !string_format_ok(format, text)
+        {
+            causes.push(invalid(format!("{field} in body must be of type {format}: \"{text}\"")));
+        }
     }
     if let Some(items) = value.as_array() {
         let count = items.len() as u64;
@@ -220,8 +257,16 @@ fn check(schema: &Value, value: &Value, path: &str, causes: &mut Vec<Cause>, roo
                 check(item_schema, item, &format!("{field}[{i}]"), causes, false);
             }
         }
+        check_unique(schema, items, field, causes);
     }
     if let Some(map) = value.as_object() {
+        let count = map.len() as u64;
+        if let Some(min) = schema.get("minProperties").and_then(Value::as_u64).filter(|min| count < *min) {
+            causes.push(invalid(format!("{field} in body should have at least {min} properties")));
+        }
+        if let Some(max) = schema.get("maxProperties").and_then(Value::as_u64).filter(|max| count > *max) {
+            causes.push(invalid(format!("{field} in body should have at most {max} properties")));
+        }
         let join = |name: &str| if path.is_empty() { name.to_string() } else { format!("{path}.{name}") };
         for required in schema.get("required").and_then(Value::as_array).into_iter().flatten() {
             if let Some(name) = required.as_str().filter(|name| !map.contains_key(*name)) {
@@ -241,6 +286,115 @@ fn check(schema: &Value, value: &Value, path: &str, causes: &mut Vec<Cause>, roo
                 check(property, inner, &join(name), causes, false);
             }
         }
+    }
+}
+
+/// `allOf`, `anyOf`, `oneOf` and `not`: in a structural schema they only add value checks to
+/// the node they sit on, so each alternative is checked against the same value and path.
+fn check_combinators(schema: &Value, value: &Value, field: &str, causes: &mut Vec<Cause>) {
+    let alternatives = |key: &str| schema.get(key).and_then(Value::as_array).cloned().unwrap_or_default();
+    let failures = |sub: &Value| {
+        let mut found = Vec::new();
+        check(sub, value, field, &mut found, false);
+        found
+    };
+    let shown = value.to_string();
+    for sub in alternatives("allOf") {
+        causes.extend(failures(&sub));
+    }
+    let any = alternatives("anyOf");
+    if !any.is_empty() && !any.iter().any(|sub| failures(sub).is_empty()) {
+        let message = format!("{field} in body must validate at least one schema (anyOf)");
+        causes.push(Cause::invalid(field, &shown, &message));
+    }
+    let one = alternatives("oneOf");
+    if !one.is_empty() && one.iter().filter(|sub| failures(sub).is_empty()).count() != 1 {
+        let message = format!("{field} in body must validate one and only one schema (oneOf)");
+        causes.push(Cause::invalid(field, &shown, &message));
+    }
+    if let Some(not) = schema.get("not")
+        && failures(not).is_empty()
+    {
+        let message = format!("{field} in body must not validate the schema (not)");
+        causes.push(Cause::invalid(field, &shown, &message));
+    }
+}
+
+/// `x-kubernetes-list-type: set` lists hold each value once, `map` lists each key once.
+fn check_unique(schema: &Value, items: &[Value], field: &str, causes: &mut Vec<Cause>) {
+    let identity = |item: &Value| -> Value {
+        match schema.get("x-kubernetes-list-type").and_then(Value::as_str) {
+            Some("map") => {
+                let keys = schema.get("x-kubernetes-list-map-keys").and_then(Value::as_array);
+                let keys = keys.into_iter().flatten().filter_map(Value::as_str);
+                Value::Array(keys.map(|k| item.get(k).cloned().unwrap_or(Value::Null)).collect())
+            }
+            _ => item.clone(),
+        }
+    };
+    if !matches!(schema.get("x-kubernetes-list-type").and_then(Value::as_str), Some("set" | "map")) {
+        return;
+    }
+    let mut seen: Vec<Value> = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let id = identity(item);
+        if seen.contains(&id) {
+            let shown = if schema["x-kubernetes-list-type"] == "map" { id.to_string() } else { item.to_string() };
+            causes.push(Cause {
+                reason: "FieldValueDuplicate".into(),
+                message: format!("Duplicate value: {shown}"),
+                field: format!("{field}[{i}]"),
+            });
+        } else {
+            seen.push(id);
+        }
+    }
+}
+
+/// A schema's `pattern`, compiled once per process (patterns come from CRDs, a handful each).
+fn compiled(pattern: &str) -> Option<Arc<Regex>> {
+    static CACHE: LazyLock<RwLock<HashMap<String, Option<Arc<Regex>>>>> = LazyLock::new(Default::default);
+    if let Some(found) = CACHE.read().unwrap_or_else(|p| p.into_inner()).get(pattern) {
+        return found.clone();
+    }
+    let regex = Regex::new(pattern).ok().map(Arc::new);
+    let mut cache = CACHE.write().unwrap_or_else(|p| p.into_inner());
+    if cache.len() >= 4096 {
+        cache.clear(); // a bound, not an eviction policy: CRDs rarely hold this many patterns
+    }
+    cache.insert(pattern.to_string(), regex.clone());
+    regex
+}
+
+/// Whether `text` has the string `format` (unknown formats pass, as upstream's do).
+fn string_format_ok(format: &str, text: &str) -> bool {
+    static UUID: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new("^(?i)[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$").expect("valid regex")
+    });
+    static HOSTNAME: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^[a-zA-Z0-9]([-a-zA-Z0-9]{0,61}[a-zA-Z0-9])?(\.[a-zA-Z0-9]([-a-zA-Z0-9]{0,61}[a-zA-Z0-9])?)*$")
+            .expect("valid regex")
+    });
+    match format {
+        "date-time" => text.parse::<jiff::Timestamp>().is_ok(),
+        "date" => text.len() == 10 && text.parse::<jiff::civil::Date>().is_ok(),
+        "byte" => base64::engine::general_purpose::STANDARD.decode(text).is_ok(),
+        "uuid" => UUID.is_match(text),
+        "ipv4" => text.parse::<std::net::Ipv4Addr>().is_ok(),
+        "ipv6" => text.parse::<std::net::Ipv6Addr>().is_ok(),
+        "hostname" => text.len() <= 253 && HOSTNAME.is_match(text),
+        "email" => text.split_once('@').is_some_and(|(user, host)| !user.is_empty() && host.contains('.')),
+        _ => true,
+    }
+}
+
+/// The format a number breaks (`int32`, `int64`), if any.
+fn number_format_problem(format: &str, value: &Value) -> Option<&'static str> {
+    let fits = |min: i64, max: i64| value.as_i64().is_some_and(|n| (min..=max).contains(&n));
+    match format {
+        "int32" if !fits(i64::from(i32::MIN), i64::from(i32::MAX)) => Some("int32"),
+        "int64" if value.as_i64().is_none() => Some("int64"),
+        _ => None,
     }
 }
 
@@ -321,5 +475,46 @@ mod tests {
         assert!(validate(&schema(), &json!({"spec": {"image": "ok", "replicas": 3, "port": "http"}})).is_empty());
         let too_many = validate(&schema(), &json!({"spec": {"image": "ok", "replicas": 11}}));
         assert_eq!(too_many[0].field, "spec.replicas");
+    }
+
+    #[test]
+    fn value_keywords_are_checked() {
+        let schema = json!({"type": "object", "properties": {
+            "name": {"type": "string", "pattern": "^[a-z]+$"},
+            "when": {"type": "string", "format": "date-time"},
+            "id": {"type": "string", "format": "uuid"},
+            "count": {"type": "integer", "multipleOf": 5, "format": "int32"},
+            "labels": {"type": "object", "minProperties": 1, "maxProperties": 2,
+                       "additionalProperties": {"type": "string"}},
+            "choice": {"type": "string", "oneOf": [{"enum": ["a"]}, {"pattern": "^b"}]},
+            "either": {"type": "integer", "anyOf": [{"minimum": 10}, {"maximum": 0}]},
+            "notThree": {"type": "integer", "not": {"enum": [3]}},
+            "tags": {"type": "array", "x-kubernetes-list-type": "set", "items": {"type": "string"}},
+            "ports": {"type": "array", "x-kubernetes-list-type": "map", "x-kubernetes-list-map-keys": ["name"],
+                      "items": {"type": "object", "properties": {"name": {"type": "string"}, "port": {"type": "integer"}}}},
+        }});
+        let good = json!({"name": "web", "when": "2026-11-22T10:00:00Z", "id": "0c054e35-c4cd-45f4-9a8e-9d1a3645d339",
+            "count": 10, "labels": {"a": "b"}, "choice": "bee", "either": 11, "notThree": 4, "tags": ["x", "y"],
+            "ports": [{"name": "http", "port": 80}, {"name": "https", "port": 80}]});
+        assert!(validate(&schema, &good).is_empty(), "{:?}", validate(&schema, &good));
+        let bad = json!({"name": "Web", "when": "yesterday", "id": "nope", "count": 7, "labels": {},
+            "choice": "c", "either": 5, "notThree": 3, "tags": ["x", "x"],
+            "ports": [{"name": "http", "port": 80}, {"name": "http", "port": 81}]});
+        let causes = validate(&schema, &bad);
+        let message = |field: &str| -> String {
+            causes.iter().filter(|c| c.field == field).map(|c| c.message.clone()).collect::<Vec<_>>().join(" | ")
+        };
+        assert!(message("name").contains("name in body should match '^[a-z]+$'"), "{causes:?}");
+        assert!(message("when").contains("must be of type date-time"));
+        assert!(message("id").contains("must be of type uuid"));
+        assert!(message("count").contains("should be a multiple of 5"));
+        assert!(message("labels").contains("should have at least 1 properties"));
+        assert!(message("choice").contains("(oneOf)"));
+        assert!(message("either").contains("(anyOf)"));
+        assert!(message("notThree").contains("(not)"));
+        assert!(message("tags[1]").contains("Duplicate value: \"x\""));
+        assert!(message("ports[1]").contains("Duplicate value"));
+        let too_big = validate(&schema, &json!({"count": 5_000_000_000_i64}));
+        assert!(too_big.iter().any(|c| c.message.contains("must be of type int32")));
     }
 }

@@ -171,9 +171,21 @@ pub fn validate_update(rt: &ResourceType, old: &Value, new: &Value) -> Vec<Cause
 
 fn validate(rt: &ResourceType, old: Option<&Value>, object: &Value) -> Vec<Cause> {
     let mut causes = validate_metadata(rt, object);
-    if let Some(schema) = rt.custom.as_ref().and_then(|c| c.schema.as_ref()) {
+    if let Some(custom) = rt.custom.as_ref()
+        && let Some(schema) = custom.schema.as_ref()
+    {
         let schema_causes = super::structural::validate(schema, object).into_iter();
         causes.extend(schema_causes.filter(|cause| !old.is_some_and(|old| unchanged_at(old, object, cause))));
+        causes.extend(super::cel::validate(schema, &custom.rules, old, object));
+    }
+    if (rt.group.as_ref(), rt.kind.as_ref()) == ("apiextensions.k8s.io", "CustomResourceDefinition") {
+        let versions = object["spec"]["versions"].as_array().into_iter().flatten();
+        for (i, version) in versions.enumerate() {
+            if let Some(schema) = version.pointer("/schema/openAPIV3Schema") {
+                let prefix = format!("spec.versions[{i}].schema.openAPIV3Schema");
+                causes.extend(super::cel::compile_problems(schema, &prefix));
+            }
+        }
     }
     if (rt.group.as_ref(), rt.kind.as_ref()) == (crate::types::fleet::GROUP, "Fleet")
         && let Ok(spec) = serde_json::from_value::<crate::types::fleet::FleetSpec>(object["spec"].clone())

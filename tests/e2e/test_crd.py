@@ -110,3 +110,56 @@ def test_kubectl_scale_of_a_custom_resource(kubectl):
     # The CRD's schema still applies to what a scale writes.
     failed = kubectl.fails("scale", "pool/p", "--replicas=11")
     assert "spec.size" in failed.stderr
+
+
+RANGE_CRD = textwrap.dedent("""\
+    apiVersion: apiextensions.k8s.io/v1
+    kind: CustomResourceDefinition
+    metadata: {name: ranges.cel.example.com}
+    spec:
+      group: cel.example.com
+      scope: Namespaced
+      names: {plural: ranges, singular: range, kind: Range}
+      versions:
+      - name: v1
+        served: true
+        storage: true
+        schema:
+          openAPIV3Schema:
+            type: object
+            properties:
+              spec:
+                type: object
+                x-kubernetes-validations:
+                - {rule: "self.min <= self.max", message: "min must not exceed max"}
+                - {rule: "self.name == oldSelf.name", message: "name is immutable", fieldPath: .name}
+                properties:
+                  min: {type: integer}
+                  max: {type: integer}
+                  name: {type: string, pattern: "^[a-z]+$", format: hostname}
+    """)
+
+
+def range_yaml(low: int, high: int, name: str = "r") -> str:
+    return (f"apiVersion: cel.example.com/v1\nkind: Range\nmetadata: {{name: r}}\n"
+            f"spec: {{min: {low}, max: {high}, name: {name}}}\n")
+
+
+def test_cel_rules_and_value_keywords_refuse_invalid_custom_resources(kubectl):
+    kubectl.ok("apply", "-f", "-", input=RANGE_CRD)
+    kubectl.ok("wait", "--for=condition=Established", "crd/ranges.cel.example.com", "--timeout=60s")
+    failed = kubectl.fails("apply", "-f", "-", input=range_yaml(5, 1))
+    assert "min must not exceed max" in failed.stderr and "spec" in failed.stderr
+    failed = kubectl.fails("apply", "-f", "-", input=range_yaml(1, 5, name="Bad"))
+    assert "spec.name in body should match '^[a-z]+$'" in failed.stderr
+    kubectl.ok("apply", "-f", "-", input=range_yaml(1, 5))
+    # A transition rule: name may not change once set.
+    failed = kubectl.fails("apply", "-f", "-", input=range_yaml(1, 5, name="other"))
+    assert "spec.name" in failed.stderr and "name is immutable" in failed.stderr
+    kubectl.ok("apply", "-f", "-", input=range_yaml(2, 5))
+
+
+def test_a_crd_whose_rule_does_not_compile_is_refused(kubectl):
+    broken = RANGE_CRD.replace('"self.min <= self.max"', '"self.min <=="')
+    failed = kubectl.fails("apply", "-f", "-", input=broken)
+    assert "x-kubernetes-validations[0].rule" in failed.stderr and "compilation failed" in failed.stderr

@@ -1,0 +1,300 @@
+//! CEL validation rules of CRD schemas (`x-kubernetes-validations`), with the `cel` crate.
+//!
+//! Rules are compiled once, when a CRD becomes kinds ([`Rules::compile`]), and a CRD whose rule
+//! does not compile is refused ([`compile_problems`], 422 naming the rule). Each rule runs with
+//! `self` bound to the value at its schema node and, for transition rules, `oldSelf` to the
+//! previous value at the same place (on updates only, as upstream). A rule that is false, or
+//! does not evaluate to a boolean, is a 422 cause at the node (plus the rule's `fieldPath`) with
+//! the rule's `message`, its `messageExpression`, or `failed rule: <rule>`.
+//!
+//! Like upstream's ratcheting, rules of a node whose value an update leaves unchanged are not
+//! run. Upstream also bounds a rule's estimated cost; here a rule's size is bounded, and its
+//! run time by the object's (1.5 MiB at most).
+
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock};
+
+use cel::objects::{Key, Map as CelMap};
+use cel::{Context, Env, Program, Value as Cel};
+use serde_json::Value;
+
+use super::error::Cause;
+
+/// The longest rule or message expression accepted.
+const MAX_RULE_BYTES: usize = 4096;
+
+/// The environment rules compile and run in: the standard library with the string, list and
+/// math extensions (the closest to what Kubernetes adds to CEL).
+static ENV: LazyLock<Arc<Env>> = LazyLock::new(|| {
+    let mut env = Env::stdlib();
+    for extension in [cel::extensions::strings, cel::extensions::lists, cel::extensions::math] {
+        // The extensions declare distinct functions; a clash would be a bug in the crate.
+        let _ = env.add_extension(extension);
+    }
+    Arc::new(env)
+});
+
+/// The compiled rules (and message expressions) of one schema, by source text.
+#[derive(Default)]
+pub struct Rules {
+    programs: HashMap<String, Arc<Program>>,
+}
+
+impl std::fmt::Debug for Rules {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Rules").field("count", &self.programs.len()).finish()
+    }
+}
+
+impl Rules {
+    /// Compiles every rule and message expression in `schema`; those that do not compile are
+    /// left out (the CRD that holds them is refused on write, see [`compile_problems`]).
+    pub fn compile(schema: &Value) -> Rules {
+        let mut programs = HashMap::new();
+        visit_rules(schema, "", &mut |_, source| {
+            if let Ok(program) = compile(source) {
+                programs.insert(source.to_string(), Arc::new(program));
+            }
+        });
+        Rules { programs }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.programs.is_empty()
+    }
+}
+
+fn compile(source: &str) -> Result<Program, String> {
+    if source.len() > MAX_RULE_BYTES {
+        return Err(format!("longer than the {MAX_RULE_BYTES} bytes allowed"));
+    }
+    ENV.compile(source).map_err(|err| format!("compilation failed: {err}"))
+}
+
+/// The rules and message expressions of `schema` that do not compile, as causes naming them
+/// under `prefix` (`spec.versions[0].schema.openAPIV3Schema`).
+pub fn compile_problems(schema: &Value, prefix: &str) -> Vec<Cause> {
+    let mut causes = Vec::new();
+    visit_rules(schema, prefix, &mut |field, source| {
+        if let Err(problem) = compile(source) {
+            causes.push(Cause::invalid(field, source, &problem));
+        }
+    });
+    causes
+}
+
+/// Calls `found(field, source)` for every rule and message expression in `schema`.
+fn visit_rules(schema: &Value, path: &str, found: &mut dyn FnMut(&str, &str)) {
+    let rules = schema.get("x-kubernetes-validations").and_then(Value::as_array);
+    for (j, rule) in rules.into_iter().flatten().enumerate() {
+        for key in ["rule", "messageExpression"] {
+            if let Some(source) = rule.get(key).and_then(Value::as_str) {
+                found(&format!("{path}.x-kubernetes-validations[{j}].{key}"), source);
+            }
+        }
+    }
+    for (name, property) in schema.get("properties").and_then(Value::as_object).into_iter().flatten() {
+        visit_rules(property, &format!("{path}.properties[{name}]"), found);
+    }
+    for key in ["items", "additionalProperties"] {
+        if let Some(inner) = schema.get(key).filter(|inner| inner.is_object()) {
+            visit_rules(inner, &format!("{path}.{key}"), found);
+        }
+    }
+}
+
+/// What the rules of `schema` say of `new` (an update of `old`, or a create).
+pub fn validate(schema: &Value, rules: &Rules, old: Option<&Value>, new: &Value) -> Vec<Cause> {
+    let mut causes = Vec::new();
+    if !rules.is_empty() {
+        walk(schema, rules, old, new, "", &mut causes);
+    }
+    causes
+}
+
+fn walk(schema: &Value, rules: &Rules, old: Option<&Value>, new: &Value, path: &str, causes: &mut Vec<Cause>) {
+    if old == Some(new) {
+        return; // unchanged: nothing below can newly fail (ratcheting)
+    }
+    for rule in schema.get("x-kubernetes-validations").and_then(Value::as_array).into_iter().flatten() {
+        if let Some(cause) = run_rule(rule, rules, old, new, path) {
+            causes.push(cause);
+        }
+    }
+    let join = |name: &str| if path.is_empty() { name.to_string() } else { format!("{path}.{name}") };
+    match new {
+        Value::Object(map) => {
+            for (name, inner) in map {
+                let property = schema
+                    .get("properties")
+                    .and_then(|p| p.get(name))
+                    .or_else(|| schema.get("additionalProperties").filter(|a| a.is_object()));
+                if let Some(property) = property {
+                    walk(property, rules, old.and_then(|o| o.get(name)), inner, &join(name), causes);
+                }
+            }
+        }
+        Value::Array(items) => {
+            let Some(item_schema) = schema.get("items") else { return };
+            // Elements of a keyed list are matched with their old selves by key; others have none.
+            let keys: Vec<&str> = match schema.get("x-kubernetes-list-type").and_then(Value::as_str) {
+                Some("map") => {
+                    let keys = schema.get("x-kubernetes-list-map-keys").and_then(Value::as_array);
+                    keys.into_iter().flatten().filter_map(Value::as_str).collect()
+                }
+                _ => Vec::new(),
+            };
+            for (i, item) in items.iter().enumerate() {
+                let same_key = |o: &&Value| keys.iter().all(|k| o.get(k) == item.get(k));
+                let old_item = if keys.is_empty() {
+                    None
+                } else {
+                    old.and_then(Value::as_array).and_then(|o| o.iter().find(same_key))
+                };
+                walk(item_schema, rules, old_item, item, &format!("{path}[{i}]"), causes);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Runs one rule; `Some(cause)` when it fails.
+fn run_rule(rule: &Value, rules: &Rules, old: Option<&Value>, new: &Value, path: &str) -> Option<Cause> {
+    let source = rule.get("rule").and_then(Value::as_str)?;
+    let program = rules.programs.get(source)?;
+    let transition = program.references().has_variable("oldSelf");
+    if transition && old.is_none() {
+        return None; // transition rules only judge changes
+    }
+    let mut context = Context::with_env(ENV.clone());
+    context.add_variable_from_value("self", to_cel(new));
+    if let Some(old) = old {
+        context.add_variable_from_value("oldSelf", to_cel(old));
+    }
+    let problem = match program.execute(&context) {
+        Ok(Cel::Bool(true)) => return None,
+        Ok(Cel::Bool(false)) => message(rule, rules, &context).unwrap_or_else(|| format!("failed rule: {source}")),
+        Ok(other) => format!("rule did not evaluate to a boolean ({:?}): {source}", other.type_of()),
+        Err(err) => format!("rule evaluation failed: {err}: {source}"),
+    };
+    let relative = rule.get("fieldPath").and_then(Value::as_str).unwrap_or_default();
+    let field = format!("{path}{relative}").trim_start_matches('.').to_string();
+    let shown = json_type(new);
+    Some(match rule.get("reason").and_then(Value::as_str) {
+        Some("FieldValueRequired") => Cause::required(&field, &problem),
+        Some("FieldValueForbidden") => Cause::forbidden(&field, &problem),
+        Some("FieldValueDuplicate") => Cause {
+            reason: "FieldValueDuplicate".into(),
+            message: format!("Duplicate value: \"{shown}\": {problem}"),
+            field,
+        },
+        _ => Cause::invalid(&field, shown, &problem),
+    })
+}
+
+/// The rule's `messageExpression` (when it yields a string) or its `message`.
+fn message(rule: &Value, rules: &Rules, context: &Context) -> Option<String> {
+    let expression = rule.get("messageExpression").and_then(Value::as_str);
+    if let Some(program) = expression.and_then(|source| rules.programs.get(source))
+        && let Ok(Cel::String(text)) = program.execute(context)
+        && !text.trim().is_empty()
+    {
+        return Some(text.to_string());
+    }
+    rule.get("message").and_then(Value::as_str).filter(|m| !m.is_empty()).map(String::from)
+}
+
+/// A JSON value as CEL sees it: integers are `int` (not `uint`, whatever their sign), so
+/// `self.replicas > 1` compares like types as it does upstream.
+fn to_cel(value: &Value) -> Cel {
+    match value {
+        Value::Null => Cel::Null,
+        Value::Bool(b) => Cel::Bool(*b),
+        Value::Number(n) => match (n.as_i64(), n.as_u64()) {
+            (Some(i), _) => Cel::Int(i),
+            (None, Some(u)) => Cel::UInt(u),
+            _ => Cel::Float(n.as_f64().unwrap_or_default()),
+        },
+        Value::String(s) => Cel::String(Arc::new(s.clone())),
+        Value::Array(items) => Cel::List(Arc::new(items.iter().map(to_cel).collect())),
+        Value::Object(map) => {
+            let entries = map.iter().map(|(k, v)| (Key::String(Arc::new(k.clone())), to_cel(v))).collect();
+            Cel::Map(CelMap { map: Arc::new(entries) })
+        }
+    }
+}
+
+fn json_type(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(n) if n.is_f64() => "number",
+        Value::Number(_) => "integer",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn schema() -> Value {
+        json!({"type": "object", "properties": {"spec": {
+        "type": "object",
+        "x-kubernetes-validations": [
+            {"rule": "self.min <= self.max", "message": "min must not exceed max"},
+            {"rule": "self.max - self.min < 100", "messageExpression": "'range ' + string(self.max - self.min) + ' too wide'"},
+            {"rule": "self.mode == oldSelf.mode", "message": "mode is immutable", "fieldPath": ".mode", "reason": "FieldValueForbidden"},
+        ],
+        "properties": {
+            "min": {"type": "integer"}, "max": {"type": "integer"}, "mode": {"type": "string"},
+            "names": {"type": "array", "items": {"type": "string",
+                "x-kubernetes-validations": [{"rule": "self.startsWith('n-')"}]}},
+        }}}})
+    }
+
+    fn check(old: Option<Value>, new: Value) -> Vec<Cause> {
+        let schema = schema();
+        validate(&schema, &Rules::compile(&schema), old.as_ref(), &new)
+    }
+
+    #[test]
+    fn rules_judge_the_value_at_their_node() {
+        assert!(check(None, json!({"spec": {"min": 1, "max": 2, "mode": "a", "names": ["n-1"]}})).is_empty());
+        let causes = check(None, json!({"spec": {"min": 3, "max": 2, "names": ["n-1", "x"]}}));
+        let found: Vec<(&str, &str)> = causes.iter().map(|c| (c.field.as_str(), c.message.as_str())).collect();
+        assert!(found.contains(&("spec", "Invalid value: \"object\": min must not exceed max")), "{found:?}");
+        assert!(found.contains(&("spec.names[1]", "Invalid value: \"string\": failed rule: self.startsWith('n-')")));
+        let wide = check(None, json!({"spec": {"min": 0, "max": 500}}));
+        assert_eq!(wide[0].message, "Invalid value: \"object\": range 500 too wide");
+    }
+
+    #[test]
+    fn transition_rules_run_on_updates_only_and_unchanged_values_ratchet() {
+        let old = json!({"spec": {"min": 5, "max": 1, "mode": "a"}});
+        assert_eq!(check(None, json!({"spec": {"min": 1, "max": 2, "mode": "b"}})).len(), 0);
+        let changed = check(Some(old.clone()), json!({"spec": {"min": 5, "max": 1, "mode": "b"}}));
+        let forbidden = changed.iter().find(|c| c.field == "spec.mode").expect("the transition rule");
+        assert_eq!(forbidden.reason, "FieldValueForbidden");
+        // The invalid min/max ratchets only while spec is unchanged.
+        assert!(check(Some(old.clone()), old.clone()).is_empty());
+    }
+
+    #[test]
+    fn rules_that_do_not_compile_are_named() {
+        let schema = json!({"properties": {"spec": {"x-kubernetes-validations": [{"rule": "self.a ==="}]}}});
+        let causes = compile_problems(&schema, "spec.versions[0].schema.openAPIV3Schema");
+        assert_eq!(causes.len(), 1);
+        assert_eq!(
+            causes[0].field,
+            "spec.versions[0].schema.openAPIV3Schema.properties[spec].x-kubernetes-validations[0].rule"
+        );
+        assert!(causes[0].message.contains("compilation failed"));
+        let long = json!({"x-kubernetes-validations": [{"rule": "true || ".repeat(1000) + "true"}]});
+        assert!(compile_problems(&long, "")[0].message.contains("bytes allowed"));
+    }
+}
