@@ -19,6 +19,7 @@ use cel::{Context, Env, Program, Value as Cel};
 use serde_json::Value;
 
 use super::error::Cause;
+use super::structural::json_type;
 
 /// The longest rule or message expression accepted.
 const MAX_RULE_BYTES: usize = 4096;
@@ -221,18 +222,6 @@ fn to_cel(value: &Value) -> Cel {
             let entries = map.iter().map(|(k, v)| (Key::String(Arc::new(k.clone())), to_cel(v))).collect();
             Cel::Map(CelMap { map: Arc::new(entries) })
         }
-    }
-}
-
-fn json_type(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(n) if n.is_f64() => "number",
-        Value::Number(_) => "integer",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
     }
 }
 

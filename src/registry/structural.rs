@@ -402,7 +402,8 @@ fn type_name(schema: &Value) -> String {
     schema.get("type").and_then(Value::as_str).unwrap_or("object").to_string()
 }
 
-fn json_type(value: &Value) -> &'static str {
+/// The JSON type of a value, as upstream's messages name it.
+pub(crate) fn json_type(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
         Value::Bool(_) => "boolean",

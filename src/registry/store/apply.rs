@@ -10,7 +10,7 @@ use super::{Registry, Target, WriteOptions, decode_as};
 use crate::registry::error::{ApiError, ApiResult};
 use crate::registry::managed::{self, typed::Shape};
 use crate::registry::meta;
-use crate::registry::validation::{FieldValidation, prepare_body, validate_update};
+use crate::registry::validation::{FieldValidation, prepare_body};
 
 /// Attempts when the object changes between read and write (as for other patches).
 const APPLY_ATTEMPTS: usize = 64;
@@ -71,17 +71,8 @@ impl Registry {
             let mut new = managed::apply(Some(&old), &config, shape, &writer, options.force, reset)?;
             meta::set_meta(&mut new, "name", Value::String(name.into()));
             let prepared = prepare_body(rt, new, validation)?;
-            let causes = validate_update(rt, &old, &prepared.object);
-            if !causes.is_empty() {
-                return Err(ApiError::invalid(rt, name, causes));
-            }
-            match self.write_update(target, name, &old, prepared.object, options.dry_run).await {
-                Ok(written) => {
-                    let object = written.unwrap_or(old);
-                    return Ok(Patched { object, warnings: prepared.warnings, created: false });
-                }
-                Err(err) if err.code == 409 && err.reason == "Conflict" => continue,
-                Err(err) => return Err(err),
+            if let Some(object) = self.write_patched(target, name, old, prepared.object, options.dry_run).await? {
+                return Ok(Patched { object, warnings: prepared.warnings, created: false });
             }
         }
         Err(ApiError::modified(rt, name))

@@ -110,22 +110,34 @@ impl Registry {
             if let Some(writer) = options.writer(target, subresource) {
                 managed::record_update(Some(&old), &mut new, Shape::of(rt), &writer);
             }
-            let causes = validate_update(rt, &old, &new);
-            if !causes.is_empty() {
-                return Err(ApiError::invalid(rt, name, causes));
-            }
-            match self.write_update(target, name, &old, new, options.dry_run).await {
-                Ok(written) => {
-                    let object = written.unwrap_or(old);
-                    return Ok(Patched { object, warnings: prepared.warnings, created: false });
-                }
-                // Someone wrote in between: re-read and re-apply (a pinned patch then fails the
-                // revision check above, as upstream's does).
-                Err(err) if err.code == 409 && err.reason == "Conflict" => continue,
-                Err(err) => return Err(err),
+            // None: someone wrote in between; re-read and re-apply (a pinned patch then fails
+            // the revision check above, as upstream's does).
+            if let Some(object) = self.write_patched(target, name, old, new, options.dry_run).await? {
+                return Ok(Patched { object, warnings: prepared.warnings, created: false });
             }
         }
         Err(ApiError::modified(rt, name))
+    }
+
+    /// The last step of a patch or an apply: `new` validated as an update of `old` and written.
+    /// `None` when another writer got there first: the caller reads again and redoes its work.
+    pub(super) async fn write_patched(
+        &self,
+        target: &Target,
+        name: &str,
+        old: Value,
+        new: Value,
+        dry_run: bool,
+    ) -> ApiResult<Option<Value>> {
+        let causes = validate_update(&target.rt, &old, &new);
+        if !causes.is_empty() {
+            return Err(ApiError::invalid(&target.rt, name, causes));
+        }
+        match self.write_update(target, name, &old, new, dry_run).await {
+            Ok(written) => Ok(Some(written.unwrap_or(old))),
+            Err(err) if err.code == 409 && err.reason == "Conflict" => Ok(None),
+            Err(err) => Err(err),
+        }
     }
 }
 
