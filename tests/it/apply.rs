@@ -128,6 +128,10 @@ async fn apply_requests_are_checked() {
     let wrong_kind = yaml.replace("kind: ConfigMap", "kind: Secret");
     let (code, body, _) = raw(&client, "PATCH", &format!("{path}?fieldManager=raw"), &apply, wrong_kind.into()).await;
     assert_eq!(code, 400, "{body}");
+    let kindless = yaml.replace("kind: ConfigMap\n", "");
+    let (code, body, _) = raw(&client, "PATCH", &format!("{path}?fieldManager=raw"), &apply, kindless.into()).await;
+    assert_eq!(code, 400, "{body}");
+    assert!(body.contains("kind must be set"), "{body}");
     let (code, body, _) = raw(&client, "PATCH", &format!("{path}?fieldManager=raw"), &apply, b"{: [".to_vec()).await;
     assert_eq!(code, 400, "{body}");
 

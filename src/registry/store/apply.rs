@@ -38,6 +38,12 @@ impl Registry {
         if !config.is_object() {
             return Err(ApiError::bad_request("an apply patch must be a YAML or JSON object"));
         }
+        // Unlike other bodies, an apply configuration must say what it is (as upstream's does).
+        for field in ["apiVersion", "kind"] {
+            if !config.get(field).and_then(Value::as_str).is_some_and(|v| !v.is_empty()) {
+                return Err(ApiError::bad_request(format!("{field} must be set in an apply configuration")));
+            }
+        }
         if let Some(sent) = meta::name(config).filter(|sent| *sent != name) {
             return Err(ApiError::bad_request(format!(
                 "the name of the object ({sent}) does not match the name on the URL ({name})"
