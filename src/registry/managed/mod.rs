@@ -304,11 +304,12 @@ fn fields_of(object: &Value, shape: Shape) -> Result<FieldSet, String> {
 }
 
 /// The members of `new_set` that `old` did not have, or (for leaves) had with another value.
-fn changed(old: &Value, new: &Value, old_set: &FieldSet, new_set: &FieldSet) -> FieldSet {
+fn changed(old: &Value, new: &Value, old_set: &FieldSet, new_set: &FieldSet, shape: Shape) -> FieldSet {
     let mut out = FieldSet::default();
     for path in new_set.paths() {
         let is_new = !old_set.contains(&path);
-        let leaf_differs = !new_set.has_children(&path) && typed::get(old, &path) != typed::get(new, &path);
+        let leaf_differs =
+            !new_set.has_children(&path) && typed::get(old, &path, shape) != typed::get(new, &path, shape);
         if is_new || leaf_differs {
             out.insert(&path);
         }
@@ -348,7 +349,7 @@ pub fn record_update(old: Option<&Value>, new: &mut Value, shape: Shape, writer:
             return;
         }
     };
-    let changed = writer.scope.restrict(changed(old, new, &old_set, &new_set));
+    let changed = writer.scope.restrict(changed(old, new, &old_set, &new_set, shape));
     let removed = old_set.difference(&new_set);
     if !changed.is_empty() || !removed.is_empty() {
         let taken = changed.union(&removed);
@@ -385,7 +386,7 @@ pub fn apply(
     let mut managers = previous.clone();
     let live_set = fields_of(live, shape).unwrap_or_default();
     let new_set = fields_of(&new, shape).map_err(invalid)?;
-    let changed = changed(live, &new, &live_set, &new_set).intersection(&config_set);
+    let changed = changed(live, &new, &live_set, &new_set, shape).intersection(&config_set);
 
     let me = |e: &Entry| e.is(&writer.manager, Operation::Apply, "", writer.scope.subresource());
     if !force {
@@ -409,7 +410,7 @@ pub fn apply(
     let dropped = managers.0.iter().find(|e| me(e)).map(|e| e.fields.difference(&config_set)).unwrap_or_default();
     for path in dropped.paths() {
         if !others.touches(&path) {
-            typed::remove(&mut new, &path);
+            typed::remove(&mut new, &path, shape);
         }
     }
 
@@ -433,7 +434,7 @@ fn upgraded_from_client_side_apply(writer: &Writer, live: &Value, shape: Shape) 
     let last_applied: Value = serde_json::from_str(raw).ok()?;
     let last_set = fields_of(&last_applied, shape).ok()?;
     let live_set = fields_of(live, shape).ok()?;
-    let modified = changed(&owned_part(&last_applied), &owned_part(live), &last_set, &live_set);
+    let modified = changed(&last_applied, live, &last_set, &live_set, shape);
     Some(last_set.difference(&modified))
 }
 

@@ -55,7 +55,15 @@ pub enum ListKind {
     /// Scalars, by value.
     Set,
     /// Objects, by these key fields.
-    Map(Vec<String>),
+    Map(Vec<KeyField>),
+}
+
+/// A key field of a `map` list, and the value an element that omits it has by default (upstream
+/// identifies elements after defaulting, so `{containerPort: 80}` is the `80/TCP` port).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeyField {
+    pub name: String,
+    pub default: Option<Value>,
 }
 
 /// What a value is, seen through its type.
@@ -135,11 +143,14 @@ fn message_shape(name: &'static str) -> Shape<'static> {
 }
 
 fn list_kind_of_field(field: &Field) -> ListKind {
-    let keys = || -> Vec<String> {
-        match field.list_map_keys {
-            [] => field.patch_merge_key.into_iter().map(String::from).collect(),
-            keys => keys.iter().map(|k| k.to_string()).collect(),
-        }
+    let keys = || -> Vec<KeyField> {
+        let names: Vec<&str> = match field.list_map_keys {
+            [] => field.patch_merge_key.into_iter().collect(),
+            keys => keys.to_vec(),
+        };
+        // The one defaulted key field of the built-in kinds: ports' protocol.
+        let default = |name: &str| (name == "protocol").then(|| Value::String("TCP".into()));
+        names.into_iter().map(|name| KeyField { name: name.into(), default: default(name) }).collect()
     };
     match field.list_type {
         Some("map") => ListKind::Map(keys()),
@@ -161,9 +172,11 @@ fn schema_node<'a>(schema: &'a Value, value: &Value) -> Node<'a> {
         Value::Object(_) if schema.get("x-kubernetes-map-type").and_then(Value::as_str) == Some("atomic") => Node::Leaf,
         Value::Object(_) => Node::Object(Shape::Schema(schema)),
         Value::Array(_) => {
-            let keys = || -> Vec<String> {
+            let keys = || -> Vec<KeyField> {
                 let keys = schema.get("x-kubernetes-list-map-keys").and_then(Value::as_array);
-                keys.into_iter().flatten().filter_map(Value::as_str).map(String::from).collect()
+                let names = keys.into_iter().flatten().filter_map(Value::as_str);
+                let default = |name: &str| schema.pointer(&format!("/items/properties/{name}/default")).cloned();
+                names.map(|name| KeyField { name: name.into(), default: default(name) }).collect()
             };
             let kind = match schema.get("x-kubernetes-list-type").and_then(Value::as_str) {
                 Some("map") => ListKind::Map(keys()),
@@ -183,17 +196,21 @@ fn element(kind: &ListKind, item: &Value, index: usize) -> Result<PathElement, S
         ListKind::Set => Ok(PathElement::value(item)),
         ListKind::Map(keys) if !keys.is_empty() => {
             let object = item.as_object().ok_or("an element of a keyed list is not an object")?;
-            // A key field the element omits is left out of its identity: upstream would fill it
-            // from the schema's default, which the schema table does not carry.
-            let fields: Map<String, Value> =
-                keys.iter().filter_map(|k| Some((k.clone(), object.get(k)?.clone()))).collect();
-            if fields.is_empty() {
-                return Err(format!("an element of a list keyed by {} has none of those fields", keys.join(", ")));
+            let mut fields = Map::new();
+            for key in keys {
+                let value = object.get(&key.name).or(key.default.as_ref());
+                let value = value.ok_or_else(|| format!("an element of a keyed list has no {:?}", key.name))?;
+                fields.insert(key.name.clone(), value.clone());
             }
             Ok(PathElement::key(fields))
         }
         _ => Ok(PathElement::Index(index)),
     }
+}
+
+/// Where in `items`, a list of `kind`, the element named `wanted` is.
+fn position(kind: &ListKind, items: &[Value], wanted: &PathElement) -> Option<usize> {
+    items.iter().enumerate().position(|(i, item)| element(kind, item, i).ok().as_ref() == Some(wanted))
 }
 
 /// Every field `value` sets: its leaves, list elements, empty objects and undeclared keys.
@@ -258,10 +275,9 @@ pub fn merge(live: Option<&Value>, config: &Value, shape: Shape) -> Value {
         Node::List(kind, item_shape) => {
             let mut out = live.and_then(Value::as_array).cloned().unwrap_or_default();
             for (index, item) in config.as_array().into_iter().flatten().enumerate() {
-                let wanted = element(&kind, item, index).ok();
-                let found = out.iter().enumerate().position(|(i, live)| element(&kind, live, i).ok() == wanted);
-                match found.filter(|_| wanted.is_some()) {
-                    Some(position) => out[position] = merge(Some(&out[position]), item, item_shape),
+                let found = element(&kind, item, index).ok().and_then(|wanted| position(&kind, &out, &wanted));
+                match found {
+                    Some(at) => out[at] = merge(Some(&out[at]), item, item_shape),
                     None => out.push(merge(None, item, item_shape)),
                 }
             }
@@ -270,52 +286,61 @@ pub fn merge(live: Option<&Value>, config: &Value, shape: Shape) -> Value {
     }
 }
 
-/// The value at `path`.
-pub fn get<'v>(value: &'v Value, path: &[PathElement]) -> Option<&'v Value> {
-    path.iter().try_fold(value, |node, element| match element {
-        PathElement::Field(name) => node.get(name),
-        _ => node.as_array()?.iter().enumerate().find(|(i, item)| matches(element, item, *i)).map(|(_, item)| item),
+/// The value at `path` in `value`, of type `shape`.
+pub fn get<'v>(value: &'v Value, path: &[PathElement], shape: Shape) -> Option<&'v Value> {
+    let mut shape = shape;
+    path.iter().try_fold(value, |node, step| {
+        let (index, child_shape) = locate(node, step, shape)?;
+        shape = child_shape;
+        match index {
+            Some(at) => node.get(at),
+            None => node.get(field_name(step)?),
+        }
     })
 }
 
 /// Removes the value at `path`, if there is one.
-pub fn remove(value: &mut Value, path: &[PathElement]) {
+pub fn remove(value: &mut Value, path: &[PathElement], shape: Shape) {
     let Some((last, parent_path)) = path.split_last() else { return };
-    let Some(parent) = get_mut(value, parent_path) else { return };
-    match (last, parent) {
-        (PathElement::Field(name), Value::Object(map)) => {
-            map.remove(name);
-        }
-        (element, Value::Array(items)) => {
-            if let Some(position) = items.iter().enumerate().position(|(i, item)| matches(element, item, i)) {
-                items.remove(position);
+    let mut shape = shape;
+    let mut parent = Some(value);
+    for step in parent_path {
+        parent = parent.and_then(|node| {
+            let (index, child_shape) = locate(node, step, shape)?;
+            shape = child_shape;
+            match index {
+                Some(at) => node.get_mut(at),
+                None => node.get_mut(field_name(step)?),
             }
+        });
+    }
+    let Some(parent) = parent else { return };
+    match locate(parent, last, shape) {
+        Some((Some(at), _)) => {
+            parent.as_array_mut().map(|items| items.remove(at));
         }
-        _ => {}
+        Some((None, _)) => {
+            parent.as_object_mut().zip(field_name(last)).map(|(map, name)| map.remove(name));
+        }
+        None => {}
     }
 }
 
-fn get_mut<'v>(value: &'v mut Value, path: &[PathElement]) -> Option<&'v mut Value> {
-    path.iter().try_fold(value, |node, element| match element {
-        PathElement::Field(name) => node.get_mut(name),
-        _ => {
-            let items = node.as_array_mut()?;
-            let position = items.iter().enumerate().position(|(i, item)| matches(element, item, i))?;
-            items.get_mut(position)
-        }
-    })
+/// Where `step` leads from `node` (of type `shape`): a list position (or `None` for an object
+/// field), and the type found there.
+fn locate<'a>(node: &Value, step: &PathElement, shape: Shape<'a>) -> Option<(Option<usize>, Shape<'a>)> {
+    match (step, shape.node(node)) {
+        (PathElement::Field(name), Node::Object(shape)) => Some((None, shape.child(name).0)),
+        (PathElement::Field(_), _) => None,
+        (_, Node::List(kind, item_shape)) => Some((Some(position(&kind, node.as_array()?, step)?), item_shape)),
+        _ => None,
+    }
 }
 
-/// Whether `item`, at `index` in its list, is the element `element` names.
-fn matches(element: &PathElement, item: &Value, index: usize) -> bool {
-    match element {
-        PathElement::Field(_) => false,
-        PathElement::Index(i) => *i == index,
-        PathElement::Value(value) => serde_json::from_str::<Value>(value).is_ok_and(|v| &v == item),
-        PathElement::Key(key) => {
-            let fields: Map<String, Value> = serde_json::from_str(key).unwrap_or_default();
-            !fields.is_empty() && fields.iter().all(|(k, v)| item.get(k) == Some(v))
-        }
+fn field_name(step: &PathElement) -> Option<&str> {
+    match step {
+        PathElement::Field(name) => Some(name),
+        _ => None,
     }
 }
 
@@ -392,10 +417,22 @@ mod tests {
         };
         let mut image = path("b");
         image.push(PathElement::Field("image".into()));
-        assert_eq!(get(&object, &image), Some(&json!("x")));
-        remove(&mut object, &path("a"));
+        assert_eq!(get(&object, &image, deployment()), Some(&json!("x")));
+        remove(&mut object, &path("a"), deployment());
         assert_eq!(object["spec"]["template"]["spec"]["containers"], json!([{"name": "b", "image": "x"}]));
-        remove(&mut object, &path("missing"));
+        remove(&mut object, &path("missing"), deployment());
         assert_eq!(object["spec"]["template"]["spec"]["containers"].as_array().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn a_key_field_an_element_omits_takes_its_default() {
+        let pod = Shape::Message(schema::message("k8s.io.api.core.v1.PodSpec").unwrap());
+        let live = json!({"containers": [{"name": "app", "ports": [{"containerPort": 80, "protocol": "TCP"}]}]});
+        let config = json!({"containers": [{"name": "app", "ports": [{"containerPort": 80, "name": "http"}]}]});
+        let merged = merge(Some(&live), &config, pod);
+        assert_eq!(merged["containers"][0]["ports"], json!([{"containerPort": 80, "protocol": "TCP", "name": "http"}]));
+        let set = field_set(&config, pod).unwrap().to_fields_v1();
+        let port = &set["f:containers"]["k:{\"name\":\"app\"}"]["f:ports"];
+        assert!(port.get("k:{\"containerPort\":80,\"protocol\":\"TCP\"}").is_some(), "{port}");
     }
 }

@@ -40,7 +40,7 @@ impl Registry {
         }
         // Unlike other bodies, an apply configuration must say what it is (as upstream's does).
         for field in ["apiVersion", "kind"] {
-            if !config.get(field).and_then(Value::as_str).is_some_and(|v| !v.is_empty()) {
+            if config.get(field).and_then(Value::as_str).is_none_or(str::is_empty) {
                 return Err(ApiError::bad_request(format!("{field} must be set in an apply configuration")));
             }
         }
