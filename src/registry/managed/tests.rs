@@ -219,3 +219,22 @@ fn kubectl_moves_from_client_side_apply_without_conflicts_while_the_last_configu
     record_update(Some(&live), &mut edited, configmap(), &editor);
     assert_eq!(as_manager(&edited, "kubectl").unwrap_err().code, 409);
 }
+
+#[test]
+fn custom_resource_metadata_is_typed_so_dropping_labels_keeps_it() {
+    let schema = json!({"type": "object", "properties": {"spec": {"type": "object",
+        "properties": {"size": {"type": "integer"}}}}});
+    let shape = Shape::Schema(&schema);
+    let writer = Writer { manager: "ci".into(), api_version: "example.com/v1".into(), scope: Scope::Object };
+    let config = json!({"apiVersion": "example.com/v1", "kind": "Widget",
+        "metadata": {"name": "w", "labels": {"a": "b"}}, "spec": {"size": 1}});
+    let mut live = apply(None, &config, shape, &writer, false, |merged| merged).unwrap();
+    live["metadata"]["uid"] = json!("1234");
+    let (_, fields) = entry(&live, "ci").unwrap();
+    assert_eq!(fields["f:metadata"], json!({"f:labels": {"f:a": {}}}));
+    let unlabelled = json!({"apiVersion": "example.com/v1", "kind": "Widget", "metadata": {"name": "w"},
+        "spec": {"size": 1}});
+    let applied = apply(Some(&live), &unlabelled, shape, &writer, false, |merged| merged).unwrap();
+    assert_eq!(applied["metadata"]["uid"], "1234");
+    assert!(applied["metadata"].get("labels").is_none_or(|l| l.as_object().unwrap().is_empty()));
+}

@@ -112,7 +112,15 @@ impl<'a> Shape<'a> {
     /// The type of an object's field `key`, and whether the type declares it (undeclared
     /// keys — map entries, unknown fields — are members of a field set in their own right).
     fn child(self, key: &str) -> (Shape<'a>, bool) {
+        // Object metadata has its own type wherever a schema leaves it undeclared (the root of
+        // a custom resource, an embedded resource, kplane's untyped kinds): ownership of labels
+        // must never make `metadata` itself a member, which an apply could then remove.
+        let object_meta = || schema::message("k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta").map(Shape::Message);
         match self {
+            Shape::Schema(schema) if key == "metadata" && schema.pointer("/properties/metadata").is_none() => {
+                (object_meta().unwrap_or(Shape::Untyped), true)
+            }
+            Shape::Untyped if key == "metadata" => (object_meta().unwrap_or(Shape::Untyped), true),
             Shape::Message(message) => match message.field_by_json(key) {
                 Some(field) => (Shape::Field(field), true),
                 None => (Shape::Untyped, false),
