@@ -416,7 +416,27 @@ pub fn apply(
 
     managers.entry(writer, Operation::Apply).fields = config_set;
     managers.store(&mut new, &previous);
+    sync_last_applied(writer, config, &mut new);
     Ok(new)
+}
+
+/// Upstream keeps client-side apply's annotation in step with kubectl's server-side applies,
+/// so that going back to client-side apply computes its patches from the right configuration.
+/// Only for kubectl's own manager, and only where the annotation exists.
+fn sync_last_applied(writer: &Writer, config: &Value, new: &mut Value) {
+    let has_annotation = meta::metadata(new).and_then(|m| m.get("annotations")).and_then(|a| a.get(LAST_APPLIED));
+    if writer.manager != "kubectl" || has_annotation.is_none() {
+        return;
+    }
+    let mut applied = config.clone();
+    let annotations = meta::metadata_mut(&mut applied).get_mut("annotations").and_then(Value::as_object_mut);
+    if let Some(annotations) = annotations {
+        annotations.remove(LAST_APPLIED);
+        if annotations.is_empty() {
+            meta::metadata_mut(&mut applied).remove("annotations");
+        }
+    }
+    new["metadata"]["annotations"][LAST_APPLIED] = Value::String(applied.to_string());
 }
 
 /// The annotation client-side apply keeps its last configuration in.

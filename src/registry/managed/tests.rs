@@ -238,3 +238,15 @@ fn custom_resource_metadata_is_typed_so_dropping_labels_keeps_it() {
     assert_eq!(applied["metadata"]["uid"], "1234");
     assert!(applied["metadata"].get("labels").is_none_or(|l| l.as_object().unwrap().is_empty()));
 }
+
+#[test]
+fn kubectl_applies_keep_the_client_side_annotation_in_step() {
+    let mut live = created_by("kubectl-client-side-apply", app(1, "nginx"));
+    live["metadata"]["annotations"] = json!({LAST_APPLIED: app(1, "nginx").to_string(), "team": "a"});
+    let applied = apply_as(Some(&live), &app(1, "nginx:2"), "kubectl", true).unwrap();
+    let annotation = applied["metadata"]["annotations"][LAST_APPLIED].as_str().unwrap();
+    assert_eq!(serde_json::from_str::<Value>(annotation).unwrap(), app(1, "nginx:2"));
+    assert_eq!(applied["metadata"]["annotations"]["team"], "a");
+    let other = apply_as(Some(&live), &app(1, "nginx:3"), "ci", true).unwrap();
+    assert_eq!(other["metadata"]["annotations"][LAST_APPLIED], live["metadata"]["annotations"][LAST_APPLIED]);
+}
