@@ -22,10 +22,17 @@ use serde_json::{Map, Value};
 use super::error::Cause;
 
 /// Removes the fields `schema` does not declare (unless it preserves unknown fields); returns
-/// their dotted paths. `apiVersion`, `kind` and `metadata` at the root are always kept.
+/// their dotted paths. `apiVersion`, `kind` and `metadata` at the root are always kept, the
+/// latter with the fields of ObjectMeta only (as upstream's decoding of it leaves).
 pub fn prune(schema: &Value, object: &mut Value) -> Vec<String> {
     let mut pruned = Vec::new();
     if let Value::Object(map) = object {
+        if let Some(Value::Object(metadata)) = map.get_mut("metadata") {
+            let object_meta = super::schema::message("k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta");
+            let known = |field: &str| object_meta.is_some_and(|m| m.field_by_json(field).is_some());
+            pruned.extend(metadata.keys().filter(|f| !known(f)).map(|f| format!("metadata.{f}")));
+            metadata.retain(|field, _| known(field));
+        }
         for (field, value) in map.iter_mut() {
             if matches!(field.as_str(), "apiVersion" | "kind" | "metadata") {
                 continue;
@@ -449,9 +456,10 @@ mod tests {
             "spec": {"image": "i", "bogus": 1, "free": {"anything": true}, "items": [{"n": 1, "m": 2}]},
             "extra": true,
         });
+        object["metadata"]["labelz"] = json!({"typo": "x"});
         let mut pruned = prune(&schema(), &mut object);
         pruned.sort();
-        assert_eq!(pruned, ["extra", "spec.bogus", "spec.items[0].m"]);
+        assert_eq!(pruned, ["extra", "metadata.labelz", "spec.bogus", "spec.items[0].m"]);
         assert_eq!(object["spec"]["free"], json!({"anything": true}));
         assert_eq!(object["metadata"]["name"], "a");
     }
