@@ -323,7 +323,7 @@ async fn resource(
 /// `<resource>/<name>/scale`: an `autoscaling/v1` Scale view of a workload.
 async fn scale(state: &AppState, target: &Target, name: &str, query: &Query, request: Request) -> ApiResult<Response> {
     let registry = &state.registry;
-    let options = write_options(query)?;
+    let options = request_write_options(query, &request)?;
     let method = request.method().clone();
     let format = negotiate(request.headers(), Offer::default())?; // before any write
     let scale = match method {
@@ -339,7 +339,8 @@ async fn scale(state: &AppState, target: &Target, name: &str, query: &Query, req
             let content_type = http::content_type(&headers);
             let patch_type = PatchType::from_content_type(&content_type)
                 .ok_or_else(|| ApiError::unsupported_media_type(format!("unsupported patch type {content_type}")))?;
-            let patch = http::decode_body(http::JSON, &bytes, None)?;
+            let body_type = if patch_type == PatchType::Apply { http::YAML } else { http::JSON };
+            let patch = http::decode_body(body_type, &bytes, None)?;
             registry.patch_scale(target, name, patch_type, &patch, &options).await?
         }
         other => return Err(ApiError::method_not_allowed(format!("{other} is not allowed on scale"))),

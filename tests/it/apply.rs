@@ -140,3 +140,35 @@ async fn apply_requests_are_checked() {
     assert_eq!(code, 422, "{body}");
     assert!(body.contains("force: Forbidden"), "{body}");
 }
+
+#[tokio::test]
+async fn the_scale_subresource_applies_and_records_its_manager() {
+    let server = TestServer::start().await;
+    let deployments: Api<Deployment> = Api::namespaced(server.client("apply").await, "default");
+    let spec = deployment(1, json!([{"name": "app", "image": "nginx"}]));
+    deployments.patch("web", &PatchParams::apply("ci"), &Patch::Apply(&spec)).await.unwrap();
+
+    // An autoscaler applies replicas through /scale, and owns them with subresource scale.
+    let scale = json!({"apiVersion": "autoscaling/v1", "kind": "Scale", "spec": {"replicas": 4}});
+    let scaled = deployments.patch_scale("web", &PatchParams::apply("autoscaler").force(), &Patch::Apply(&scale)).await;
+    assert_eq!(scaled.expect("apply on /scale").spec.unwrap().replicas, Some(4));
+    let deployment_now = deployments.get("web").await.unwrap();
+    assert_eq!(deployment_now.spec.as_ref().unwrap().replicas, Some(4));
+    let entries = deployment_now.metadata.managed_fields.unwrap();
+    let autoscaler = entries.iter().find(|e| e.manager.as_deref() == Some("autoscaler")).expect("its entry");
+    assert_eq!((autoscaler.operation.as_deref(), autoscaler.subresource.as_deref()), (Some("Apply"), Some("scale")));
+    assert_eq!(autoscaler.fields_v1.as_ref().unwrap().0, json!({"f:spec": {"f:replicas": {}}}));
+
+    // The object's applier now conflicts over replicas with the autoscaler.
+    let err = deployments.patch("web", &PatchParams::apply("ci"), &Patch::Apply(&spec)).await.unwrap_err();
+    let kube::Error::Api(status) = err else { panic!("an API error: {err:?}") };
+    assert_eq!(status.message, "Apply failed with 1 conflict: conflict with \"autoscaler\" with subresource \"scale\": .spec.replicas");
+
+    // A merge patch of /scale is an Update with subresource scale.
+    let merge = json!({"spec": {"replicas": 2}});
+    let params = PatchParams { field_manager: Some("kubectl-scale".into()), ..PatchParams::default() };
+    deployments.patch_scale("web", &params, &Patch::Merge(&merge)).await.unwrap();
+    let entries = deployments.get("web").await.unwrap().metadata.managed_fields.unwrap();
+    let scaler = entries.iter().find(|e| e.manager.as_deref() == Some("kubectl-scale")).expect("its entry");
+    assert_eq!((scaler.operation.as_deref(), scaler.subresource.as_deref()), (Some("Update"), Some("scale")));
+}

@@ -52,12 +52,14 @@ pub enum Scope {
     Main,
     /// `status` alone.
     Status,
+    /// The desired replicas, through `/scale` (nothing else can change there).
+    Scale,
 }
 
 impl Scope {
     fn restrict(self, set: FieldSet) -> FieldSet {
         match self {
-            Scope::Object => set,
+            Scope::Object | Scope::Scale => set,
             Scope::Main => set.without_field("status"),
             Scope::Status => set.only_field("status"),
         }
@@ -66,6 +68,7 @@ impl Scope {
     fn subresource(self) -> &'static str {
         match self {
             Scope::Status => "status",
+            Scope::Scale => "scale",
             _ => "",
         }
     }
@@ -335,7 +338,7 @@ pub fn record_update(old: Option<&Value>, new: &mut Value, shape: Shape, writer:
         return;
     }
     let previous = old.and_then(Managers::of).unwrap_or_default();
-    let sent = Managers::of(new).filter(|m| !m.0.is_empty() && writer.scope != Scope::Status);
+    let sent = Managers::of(new).filter(|m| !m.0.is_empty() && matches!(writer.scope, Scope::Object | Scope::Main));
     let mut managers = sent.unwrap_or_else(|| previous.clone());
     let empty = Value::Object(Map::new());
     let old = old.unwrap_or(&empty);

@@ -54,7 +54,8 @@ impl Registry {
         let shape = Shape::of(rt);
         for _ in 0..APPLY_ATTEMPTS {
             let Some(current) = self.get_kv(target, name).await? else {
-                if subresource == Subresource::Status {
+                // Only the object itself is created by an apply; its subresources need it first.
+                if subresource != Subresource::Main {
                     return Err(ApiError::not_found(rt, name));
                 }
                 let mut new = managed::apply(None, &config, shape, &writer, options.force, |merged| merged)?;

@@ -81,6 +81,7 @@ impl WriteOptions {
     fn writer(&self, target: &Target, subresource: Subresource) -> Option<Writer> {
         let scope = match (subresource, target.rt.status_subresource) {
             (Subresource::Status, _) => Scope::Status,
+            (Subresource::Scale, _) => Scope::Scale,
             (Subresource::Main, true) => Scope::Main,
             (Subresource::Main, false) => Scope::Object,
         };

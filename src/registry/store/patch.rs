@@ -69,13 +69,7 @@ impl Registry {
         if patch_type == PatchType::Apply {
             return self.apply(target, name, patch, subresource, validation, options).await;
         }
-        if options.force {
-            return Err(ApiError::invalid_options(
-                "PatchOptions",
-                "force",
-                "Forbidden: may not be specified for non-apply patch",
-            ));
-        }
+        check_force(patch_type, options)?;
         if patch_type == PatchType::Strategic && rt.builtin.is_none() {
             return Err(ApiError::unsupported_media_type(format!(
                 "application/strategic-merge-patch+json is not supported by {}, Kind={}: the body of the request \
@@ -139,6 +133,15 @@ impl Registry {
             Err(err) => Err(err),
         }
     }
+}
+
+/// `force` belongs to server-side apply; upstream refuses it on any other patch.
+pub(super) fn check_force(patch_type: PatchType, options: &WriteOptions) -> ApiResult<()> {
+    if options.force && patch_type != PatchType::Apply {
+        let message = "Forbidden: may not be specified for non-apply patch";
+        return Err(ApiError::invalid_options("PatchOptions", "force", message));
+    }
+    Ok(())
 }
 
 pub(super) fn parse_json_patch(patch: &Value) -> ApiResult<json_patch::Patch> {

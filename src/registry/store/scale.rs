@@ -6,10 +6,12 @@
 use serde_json::{Value, json};
 
 use super::patch::PatchType;
-use super::{Registry, Target, WriteOptions, decode};
+use super::{Registry, Subresource, Target, WriteOptions, decode};
 use crate::registry::error::{ApiError, ApiResult};
 use crate::registry::kind::{ResourceType, ScalePaths};
+use crate::registry::managed::{self, typed::Shape};
 use crate::registry::meta;
+use crate::registry::validation::FieldValidation;
 
 impl Registry {
     /// `GET <resource>/<name>/scale`.
@@ -49,6 +51,9 @@ impl Registry {
         };
         let mut new = old.clone();
         set_path(&mut new, &spec_replicas_path(&target.rt), Value::from(replicas));
+        if let Some(writer) = options.writer(target, Subresource::Scale) {
+            managed::record_update(Some(&old), &mut new, Shape::of(&target.rt), &writer);
+        }
         let causes = crate::registry::validation::validate_update(&target.rt, &old, &new);
         if !causes.is_empty() {
             return Err(ApiError::invalid(&target.rt, name, causes));
@@ -66,6 +71,7 @@ impl Registry {
         patch: &Value,
         options: &WriteOptions,
     ) -> ApiResult<Value> {
+        super::patch::check_force(patch_type, options)?;
         let current = self.get_scale(target, name).await?;
         let mut patched = current.clone();
         match patch_type {
@@ -74,17 +80,48 @@ impl Registry {
                 let ops = super::patch::parse_json_patch(patch)?;
                 patched = super::patch::apply_json_patch(&current, &ops, &target.rt, name)?;
             }
-            PatchType::Apply => {
-                return Err(ApiError::not_implemented(
-                    "server-side apply of the scale subresource is not implemented yet; apply the object itself",
-                ));
-            }
+            PatchType::Apply => return self.apply_scale(target, name, patch, options).await,
         }
         // The patch was made against the current view; pin it so a concurrent write conflicts.
         if meta::resource_version(&patched).is_none() {
             meta::set_meta(&mut patched, "resourceVersion", current["metadata"]["resourceVersion"].clone());
         }
         self.update_scale(target, name, &patched, options).await
+    }
+}
+
+impl Registry {
+    /// `PATCH <resource>/<name>/scale` with an apply configuration: a Scale whose
+    /// `spec.replicas` is applied as the object's desired replicas, owned by the manager with
+    /// subresource `scale` (upstream maps the Scale's fields onto the object's the same way).
+    async fn apply_scale(
+        &self,
+        target: &Target,
+        name: &str,
+        config: &Value,
+        options: &WriteOptions,
+    ) -> ApiResult<Value> {
+        let rt = &target.rt;
+        if config["apiVersion"] != "autoscaling/v1" || config["kind"] != "Scale" {
+            return Err(ApiError::bad_request("an apply configuration for /scale must be an autoscaling/v1 Scale"));
+        }
+        let replicas = config["spec"]["replicas"].as_i64().filter(|r| (0..=i64::from(i32::MAX)).contains(r));
+        let Some(replicas) = replicas else {
+            let shown = config["spec"]["replicas"].to_string();
+            let cause = crate::registry::error::Cause::invalid(
+                "spec.replicas",
+                &shown,
+                "must be a non-negative 32-bit integer",
+            );
+            return Err(ApiError::invalid(rt, name, vec![cause]));
+        };
+        let mut object = json!({"apiVersion": rt.api_version(), "kind": rt.kind, "metadata": {"name": name}});
+        if let Some(rv) = meta::resource_version(config) {
+            meta::set_meta(&mut object, "resourceVersion", Value::String(rv.into()));
+        }
+        set_path(&mut object, &spec_replicas_path(rt), Value::from(replicas));
+        let applied = self.apply(target, name, &object, Subresource::Scale, FieldValidation::Strict, options).await?;
+        Ok(scale_of(rt, &applied.object))
     }
 }
 

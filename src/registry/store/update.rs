@@ -15,6 +15,8 @@ pub enum Subresource {
     Main,
     /// `/status`: only `status`.
     Status,
+    /// `/scale`: the desired replicas, written through the Scale view.
+    Scale,
 }
 
 /// Metadata only the server sets; a write keeps the stored values.
@@ -141,7 +143,7 @@ pub(super) fn merge_for_update(target: &Target, old: &Value, new: Value, subreso
             }
             merged
         }
-        Subresource::Main => {
+        Subresource::Main | Subresource::Scale => {
             let mut merged = new;
             if target.rt.status_subresource {
                 match old.get("status") {
