@@ -162,7 +162,10 @@ async fn the_scale_subresource_applies_and_records_its_manager() {
     // The object's applier now conflicts over replicas with the autoscaler.
     let err = deployments.patch("web", &PatchParams::apply("ci"), &Patch::Apply(&spec)).await.unwrap_err();
     let kube::Error::Api(status) = err else { panic!("an API error: {err:?}") };
-    assert_eq!(status.message, "Apply failed with 1 conflict: conflict with \"autoscaler\" with subresource \"scale\": .spec.replicas");
+    assert_eq!(
+        status.message,
+        "Apply failed with 1 conflict: conflict with \"autoscaler\" with subresource \"scale\": .spec.replicas"
+    );
 
     // A merge patch of /scale is an Update with subresource scale.
     let merge = json!({"spec": {"replicas": 2}});

@@ -88,9 +88,7 @@ impl Registry {
         }
         self.update_scale(target, name, &patched, options).await
     }
-}
 
-impl Registry {
     /// `PATCH <resource>/<name>/scale` with an apply configuration: a Scale whose
     /// `spec.replicas` is applied as the object's desired replicas, owned by the manager with
     /// subresource `scale` (upstream maps the Scale's fields onto the object's the same way).
