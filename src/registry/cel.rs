@@ -9,7 +9,8 @@
 //!
 //! Like upstream's ratcheting, rules of a node whose value an update leaves unchanged are not
 //! run. Upstream also bounds a rule's estimated cost; here a rule's size is bounded, and its
-//! run time by the object's (1.5 MiB at most).
+//! run time by the object's (1.5 MiB at most). Compiling and running happen on a thread with a
+//! large stack, so that no rule, however nested, can overflow a server thread.
 
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock};
@@ -23,6 +24,11 @@ use super::structural::json_type;
 
 /// The longest rule or message expression accepted.
 const MAX_RULE_BYTES: usize = 4096;
+/// The stack CEL runs on. Its parser and evaluator recurse deeply per nesting level (about
+/// 80 KiB a level in a debug build, so some 25 parentheses overflow a 2 MiB server thread);
+/// the parser itself refuses expressions nested more than about a hundred deep, which this
+/// stack holds with room to spare. Reserved, not committed: only what is used costs memory.
+const CEL_STACK_BYTES: usize = 64 << 20;
 
 /// The environment rules compile and run in: the standard library with the string, list and
 /// math extensions (the closest to what Kubernetes adds to CEL).
@@ -51,13 +57,16 @@ impl Rules {
     /// Compiles every rule and message expression in `schema`; those that do not compile are
     /// left out (the CRD that holds them is refused on write, see [`compile_problems`]).
     pub fn compile(schema: &Value) -> Rules {
-        let mut programs = HashMap::new();
-        visit_rules(schema, "", &mut |_, source| {
-            if let Ok(program) = compile(source) {
-                programs.insert(source.to_string(), Arc::new(program));
-            }
+        let programs = on_cel_stack(|| {
+            let mut programs = HashMap::new();
+            visit_rules(schema, "", &mut |_, source| {
+                if let Ok(program) = compile(source) {
+                    programs.insert(source.to_string(), Arc::new(program));
+                }
+            });
+            programs
         });
-        Rules { programs }
+        Rules { programs: programs.unwrap_or_default() }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -75,13 +84,25 @@ fn compile(source: &str) -> Result<Program, String> {
 /// The rules and message expressions of `schema` that do not compile, as causes naming them
 /// under `prefix` (`spec.versions[0].schema.openAPIV3Schema`).
 pub fn compile_problems(schema: &Value, prefix: &str) -> Vec<Cause> {
-    let mut causes = Vec::new();
-    visit_rules(schema, prefix, &mut |field, source| {
-        if let Err(problem) = compile(source) {
-            causes.push(Cause::invalid(field, source, &problem));
-        }
+    let checked = on_cel_stack(|| {
+        let mut causes = Vec::new();
+        visit_rules(schema, prefix, &mut |field, source| {
+            if let Err(problem) = compile(source) {
+                causes.push(Cause::invalid(field, source, &problem));
+            }
+        });
+        causes
     });
-    causes
+    checked.unwrap_or_else(|| vec![Cause::invalid(prefix, "", "its CEL rules could not be compiled")])
+}
+
+/// Runs `work` on a thread with [`CEL_STACK_BYTES`] of stack; `None` if that thread could not
+/// be started or `work` panicked (the `cel` crate is not ours to trust with the server).
+fn on_cel_stack<T: Send>(work: impl FnOnce() -> T + Send) -> Option<T> {
+    std::thread::scope(|scope| {
+        let thread = std::thread::Builder::new().name("cel".into()).stack_size(CEL_STACK_BYTES);
+        thread.spawn_scoped(scope, work).ok()?.join().ok()
+    })
 }
 
 /// Calls `found(field, source)` for every rule and message expression in `schema`.
@@ -106,11 +127,15 @@ fn visit_rules(schema: &Value, path: &str, found: &mut dyn FnMut(&str, &str)) {
 
 /// What the rules of `schema` say of `new` (an update of `old`, or a create).
 pub fn validate(schema: &Value, rules: &Rules, old: Option<&Value>, new: &Value) -> Vec<Cause> {
-    let mut causes = Vec::new();
-    if !rules.is_empty() {
-        walk(schema, rules, old, new, "", &mut causes);
+    if rules.is_empty() {
+        return Vec::new();
     }
-    causes
+    let checked = on_cel_stack(|| {
+        let mut causes = Vec::new();
+        walk(schema, rules, old, new, "", &mut causes);
+        causes
+    });
+    checked.unwrap_or_else(|| vec![Cause::invalid("", "object", "the CEL validation rules could not be evaluated")])
 }
 
 fn walk(schema: &Value, rules: &Rules, old: Option<&Value>, new: &Value, path: &str, causes: &mut Vec<Cause>) {
@@ -285,5 +310,18 @@ mod tests {
         assert!(causes[0].message.contains("compilation failed"));
         let long = json!({"x-kubernetes-validations": [{"rule": "true || ".repeat(1000) + "true"}]});
         assert!(compile_problems(&long, "")[0].message.contains("bytes allowed"));
+    }
+
+    #[test]
+    fn deeply_nested_rules_are_refused_not_a_crash() {
+        for depth in [30, 200] {
+            let rule = format!("{}true{}", "(".repeat(depth), ")".repeat(depth));
+            let schema = json!({"x-kubernetes-validations": [{"rule": rule}]});
+            // Whatever the parser makes of it, on its own stack nothing overflows.
+            let problems = compile_problems(&schema, "s");
+            let rules = Rules::compile(&schema);
+            assert_eq!(problems.is_empty(), !rules.is_empty());
+            assert!(validate(&schema, &rules, None, &json!({})).is_empty());
+        }
     }
 }
