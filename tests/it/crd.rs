@@ -242,3 +242,32 @@ async fn objects_a_tightened_schema_made_invalid_can_still_be_written_where_unch
     eventually("the widget to be gone", || async { objects.get_opt("big").await.unwrap().is_none().then_some(()) })
         .await;
 }
+
+#[tokio::test]
+async fn deeply_nested_cel_rules_do_not_take_the_server_down() {
+    let server = TestServer::start().await;
+    let client = server.client("crd-cel-depth").await;
+    let crds: Api<CustomResourceDefinition> = Api::all(client.clone());
+    for (depth, accepted) in [(40, true), (400, false)] {
+        let rule = format!("{}self.size > 0{}", "(".repeat(depth), ")".repeat(depth));
+        let mut definition = serde_json::to_value(crd()).unwrap();
+        definition["spec"]["versions"][0]["schema"]["openAPIV3Schema"]["properties"]["spec"]["x-kubernetes-validations"] =
+            json!([{"rule": rule}]);
+        let created = crds.create(&PostParams::default(), &serde_json::from_value(definition).unwrap()).await;
+        if !accepted {
+            // Deeper than the parser allows: refused, naming the rule.
+            let err = created.unwrap_err();
+            assert!(
+                matches!(&err, kube::Error::Api(s) if s.code == 422 && s.message.contains("x-kubernetes-validations[0].rule")),
+                "{err:?}"
+            );
+            continue;
+        }
+        created.expect("a rule nested 40 deep compiles");
+        let objects = widgets(client.clone());
+        assert!(objects.create(&PostParams::default(), &widget("zero", 0)).await.is_err(), "the rule is enforced");
+        objects.create(&PostParams::default(), &widget("one", 1)).await.expect("a valid widget");
+    }
+    // Still serving.
+    crds.list(&Default::default()).await.expect("the server still answers");
+}
