@@ -348,12 +348,14 @@ async fn scale(state: &AppState, target: &Target, name: &str, query: &Query, req
     Ok(respond(StatusCode::OK, format, &scale, &[]))
 }
 
-/// Options of a write request; the field manager defaults to the client's user agent.
+/// Options of a request that may write; for creates, updates and patches the field manager
+/// defaults to the client's user agent.
 fn request_write_options(query: &Query, request: &Request) -> ApiResult<WriteOptions> {
     let kind = match *request.method() {
         Method::POST => "CreateOptions",
         Method::PUT => "UpdateOptions",
-        _ => "PatchOptions",
+        Method::PATCH => "PatchOptions",
+        _ => return write_options(query),
     };
     let user_agent = request.headers().get(header::USER_AGENT).and_then(|v| v.to_str().ok());
     let manager = managed::manager_name(query.get("fieldManager"), user_agent, kind)?;
