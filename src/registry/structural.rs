@@ -55,15 +55,9 @@ pub fn prune(schema: &Value, object: &mut Value) -> Vec<String> {
 fn prune_value(schema: &Value, value: &mut Value, path: &str, pruned: &mut Vec<String>) {
     match value {
         Value::Object(map) => {
-            if schema.get("x-kubernetes-embedded-resource") == Some(&Value::Bool(true)) {
-                // apiVersion, kind and metadata of an embedded object are its own.
-                for (field, inner) in map.iter_mut() {
-                    if let Some(property) = schema.pointer(&format!("/properties/{}", escape(field))) {
-                        prune_value(property, inner, &format!("{path}.{field}"), pruned);
-                    }
-                }
-                return;
-            }
+            // An embedded object's apiVersion, kind and metadata are its own, whatever the schema.
+            let embedded = schema.get("x-kubernetes-embedded-resource") == Some(&Value::Bool(true));
+            let own = |field: &str| embedded && matches!(field, "apiVersion" | "kind" | "metadata");
             if let Some(additional) = schema.get("additionalProperties").filter(|a| a.is_object()) {
                 for (field, inner) in map.iter_mut() {
                     prune_value(additional, inner, &format!("{path}.{field}"), pruned);
@@ -77,7 +71,7 @@ fn prune_value(schema: &Value, value: &mut Value, path: &str, pruned: &mut Vec<S
             }
             if !preserves_unknown(schema) && schema.get("additionalProperties") != Some(&Value::Bool(true)) {
                 let known: Vec<String> =
-                    map.keys().filter(|f| schema["properties"].get(f.as_str()).is_some()).cloned().collect();
+                    map.keys().filter(|f| own(f) || schema["properties"].get(f.as_str()).is_some()).cloned().collect();
                 pruned.extend(map.keys().filter(|f| !known.contains(f)).map(|f| format!("{path}.{f}")));
                 map.retain(|field, _| known.contains(field));
             }
@@ -525,5 +519,21 @@ mod tests {
         assert!(message("ports[1]").contains("Duplicate value"));
         let too_big = validate(&schema, &json!({"count": 5_000_000_000_i64}));
         assert!(too_big.iter().any(|c| c.message.contains("must be of type int32")));
+    }
+
+    #[test]
+    fn embedded_resources_keep_their_type_and_metadata_and_lose_unknown_fields() {
+        let schema = json!({"type": "object", "properties": {"spec": {"type": "object", "properties": {
+            "template": {"type": "object", "x-kubernetes-embedded-resource": true,
+                "properties": {"spec": {"type": "object", "properties": {"size": {"type": "integer"}}}}}}}}});
+        let mut object = json!({"spec": {"template": {"apiVersion": "v1", "kind": "ConfigMap",
+            "metadata": {"name": "seed"}, "spec": {"size": 1, "junk": true}, "extra": 1}}});
+        let mut pruned = prune(&schema, &mut object);
+        pruned.sort();
+        assert_eq!(pruned, ["spec.template.extra", "spec.template.spec.junk"]);
+        let template = &object["spec"]["template"];
+        assert_eq!((template["apiVersion"].as_str(), template["kind"].as_str()), (Some("v1"), Some("ConfigMap")));
+        assert_eq!(template["metadata"]["name"], "seed");
+        assert!(validate(&schema, &object).is_empty(), "{:?}", validate(&schema, &object));
     }
 }
