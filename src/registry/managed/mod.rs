@@ -259,29 +259,24 @@ impl Managers {
 
     /// Folds the oldest `Update` entries into one once there are too many.
     fn cap(&mut self) {
-        let mut updates: Vec<usize> = (0..self.0.len()).filter(|&i| self.0[i].operation == Operation::Update).collect();
-        if updates.len() <= MAX_UPDATE_MANAGERS {
-            return;
+        let (mut updates, appliers): (Vec<Entry>, Vec<Entry>) =
+            std::mem::take(&mut self.0).into_iter().partition(|e| e.operation == Operation::Update);
+        if updates.len() > MAX_UPDATE_MANAGERS {
+            updates.sort_by(|a, b| a.time.cmp(&b.time)); // oldest first; `ancient-changes` has none
+            let recent = updates.split_off(updates.len() - (MAX_UPDATE_MANAGERS - 1));
+            let ancient = updates.iter().fold(FieldSet::default(), |all, e| all.union(&e.fields));
+            updates = recent;
+            updates.push(Entry {
+                manager: ANCIENT_MANAGER.into(),
+                operation: Operation::Update,
+                api_version: String::new(),
+                time: None,
+                subresource: String::new(),
+                fields: ancient,
+            });
         }
-        updates.sort_by(|&a, &b| self.0[a].time.cmp(&self.0[b].time));
-        let fold: Vec<usize> = updates[..updates.len() - MAX_UPDATE_MANAGERS + 1].to_vec();
-        let mut ancient = FieldSet::default();
-        for &i in &fold {
-            ancient = ancient.union(&self.0[i].fields);
-        }
-        let mut index = 0;
-        self.0.retain(|_| {
-            index += 1;
-            !fold.contains(&(index - 1))
-        });
-        self.0.push(Entry {
-            manager: ANCIENT_MANAGER.into(),
-            operation: Operation::Update,
-            api_version: String::new(),
-            time: None,
-            subresource: String::new(),
-            fields: ancient,
-        });
+        self.0 = appliers;
+        self.0.extend(updates);
     }
 }
 
