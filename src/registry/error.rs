@@ -239,6 +239,68 @@ impl Cause {
     pub fn forbidden(field: &str, message: &str) -> Self {
         Cause { reason: "FieldValueForbidden".into(), message: format!("Forbidden: {message}"), field: field.into() }
     }
+
+    /// `Invalid value` for a JSON value, printed as upstream prints Go values.
+    pub fn invalid_value(field: &str, value: &serde_json::Value, message: &str) -> Self {
+        Cause {
+            reason: "FieldValueInvalid".into(),
+            message: format!("Invalid value: {}: {message}", go_value(value)),
+            field: field.into(),
+        }
+    }
+
+    /// A value of the wrong type; upstream names the type it found as the value.
+    pub fn type_invalid(field: &str, found: &str, message: &str) -> Self {
+        Cause {
+            reason: "FieldValueTypeInvalid".into(),
+            message: format!("Invalid value: \"{found}\": {message}"),
+            field: field.into(),
+        }
+    }
+
+    /// A value outside a closed set (`enum`); each allowed value quoted, as upstream lists them.
+    pub fn not_supported(field: &str, value: &serde_json::Value, allowed: &[String]) -> Self {
+        let allowed: Vec<String> = allowed.iter().map(|a| format!("\"{a}\"")).collect();
+        Cause {
+            reason: "FieldValueNotSupported".into(),
+            message: format!("Unsupported value: {}: supported values: {}", go_value(value), allowed.join(", ")),
+            field: field.into(),
+        }
+    }
+
+    /// A string longer than `max` (upstream counts and words it in bytes).
+    pub fn too_long(field: &str, max: u64) -> Self {
+        let unit = if max == 1 { "byte" } else { "bytes" };
+        Cause {
+            reason: "FieldValueTooLong".into(),
+            message: format!("Too long: may not be more than {max} {unit}"),
+            field: field.into(),
+        }
+    }
+
+    /// A list (or, as upstream words it too, a map) with more than `max` entries.
+    pub fn too_many(field: &str, actual: u64, max: u64) -> Self {
+        let unit = if max == 1 { "item" } else { "items" };
+        Cause {
+            reason: "FieldValueTooMany".into(),
+            message: format!("Too many: {actual}: must have at most {max} {unit}"),
+            field: field.into(),
+        }
+    }
+
+    pub fn duplicate(field: &str, value: &serde_json::Value) -> Self {
+        Cause {
+            reason: "FieldValueDuplicate".into(),
+            message: format!("Duplicate value: {}", go_value(value)),
+            field: field.into(),
+        }
+    }
+}
+
+/// A value as upstream's field errors print it: strings quoted, numbers, booleans and null
+/// bare, anything else as JSON (which is what JSON text gives for each).
+fn go_value(value: &serde_json::Value) -> String {
+    value.to_string()
 }
 
 /// Translates a storage failure for a request on `rt`/`name`. Internal causes are logged,

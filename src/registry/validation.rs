@@ -1,5 +1,8 @@
 //! Turning a decoded request body into an object the store may write: type and kind checks,
-//! unknown-field handling (`fieldValidation`), and name rules.
+//! unknown-field handling (`fieldValidation`), a custom resource's pruning, nulls and defaults
+//! by its schema, and name rules; then what a write checks on the resulting object: metadata,
+//! a custom resource's schema and CEL rules (with ratcheting), and what upstream refuses in a
+//! CRD (its schemas, rules and scale paths).
 
 use serde_json::{Map, Value};
 
@@ -58,6 +61,7 @@ pub fn prepare_body(rt: &ResourceType, body: Value, validation: FieldValidation)
             return Ok(Prepared { object: body, warnings: vec![] });
         };
         let unknown = super::structural::prune(schema, &mut body);
+        super::structural::drop_nulls(schema, &mut body);
         super::structural::apply_defaults(schema, &mut body);
         let warnings = unknown_field_outcome(validation, &unknown)?;
         return Ok(Prepared { object: body, warnings });
@@ -179,13 +183,7 @@ fn validate(rt: &ResourceType, old: Option<&Value>, object: &Value) -> Vec<Cause
         causes.extend(super::cel::validate(schema, &custom.rules, old, object));
     }
     if (rt.group.as_ref(), rt.kind.as_ref()) == ("apiextensions.k8s.io", "CustomResourceDefinition") {
-        let versions = object["spec"]["versions"].as_array().into_iter().flatten();
-        for (i, version) in versions.enumerate() {
-            if let Some(schema) = version.pointer("/schema/openAPIV3Schema") {
-                let prefix = format!("spec.versions[{i}].schema.openAPIV3Schema");
-                causes.extend(super::cel::compile_problems(schema, &prefix));
-            }
-        }
+        causes.extend(crd_problems(old, object));
     }
     if (rt.group.as_ref(), rt.kind.as_ref()) == (crate::types::fleet::GROUP, "Fleet")
         && let Ok(spec) = serde_json::from_value::<crate::types::fleet::FleetSpec>(object["spec"].clone())
@@ -193,6 +191,59 @@ fn validate(rt: &ResourceType, old: Option<&Value>, object: &Value) -> Vec<Cause
         let name = meta::name(object).unwrap_or_default();
         for (field, value, message) in crate::types::fleet::spec_problems(&spec, name) {
             causes.push(Cause::invalid(&field, &value, &message));
+        }
+    }
+    causes
+}
+
+/// What a CRD's versions hold that upstream refuses and that would change how their objects
+/// are served: schema keywords ([`super::structural::schema_problems`]), CEL rules that do not
+/// compile, `scale` paths. A version whose schema (or scale subresource) an update leaves as it
+/// was is not judged again, so a CRD stored before a check existed can still be changed
+/// elsewhere, and finalized.
+fn crd_problems(old: Option<&Value>, crd: &Value) -> Vec<Cause> {
+    let mut causes = Vec::new();
+    let versions = crd["spec"]["versions"].as_array().into_iter().flatten();
+    for (i, version) in versions.enumerate() {
+        let old_version = old
+            .and_then(|o| o["spec"]["versions"].as_array())
+            .and_then(|versions| versions.iter().find(|v| v["name"] == version["name"]));
+        let unchanged = |pointer: &str| old_version.is_some_and(|o| o.pointer(pointer) == version.pointer(pointer));
+        if let Some(schema) = version.pointer("/schema/openAPIV3Schema")
+            && !unchanged("/schema/openAPIV3Schema")
+        {
+            let prefix = format!("spec.versions[{i}].schema.openAPIV3Schema");
+            causes.extend(super::structural::schema_problems(schema, &prefix));
+            causes.extend(super::cel::compile_problems(schema, &prefix));
+        }
+        if let Some(scale) = version.pointer("/subresources/scale")
+            && !unchanged("/subresources/scale")
+        {
+            causes.extend(scale_problems(scale, &format!("spec.versions[{i}].subresources.scale")));
+        }
+    }
+    causes
+}
+
+/// A CRD's `subresources.scale` as upstream requires it: the replica paths given, the desired
+/// under `.spec`, the current under `.status`, the selector under either.
+fn scale_problems(scale: &Value, path: &str) -> Vec<Cause> {
+    let mut causes = Vec::new();
+    let paths: [(&str, &[&str], &str); 3] = [
+        ("specReplicasPath", &[".spec."], "should be a json path under .spec"),
+        ("statusReplicasPath", &[".status."], "should be a json path under .status"),
+        ("labelSelectorPath", &[".spec.", ".status."], "should be a json path under either .spec or .status"),
+    ];
+    for (key, roots, message) in paths {
+        let field = format!("{path}.{key}");
+        match scale.get(key).and_then(Value::as_str).filter(|p| !p.is_empty()) {
+            None if key != "labelSelectorPath" => causes.push(Cause::required(&field, "")),
+            None => {}
+            Some(p) if !p.starts_with('.') => {
+                causes.push(Cause::invalid(&field, p, "must be a simple json path starting with ."));
+            }
+            Some(p) if !roots.iter().any(|root| p.starts_with(root)) => causes.push(Cause::invalid(&field, p, message)),
+            Some(_) => {}
         }
     }
     causes
@@ -320,6 +371,48 @@ mod tests {
     }
     use crate::registry::kind::KindTable;
     use serde_json::json;
+
+    fn crd_with(version: Value) -> Value {
+        json!({"spec": {"group": "example.com", "names": {"plural": "pools", "kind": "Pool"}, "versions": [version]}})
+    }
+
+    #[test]
+    fn crds_are_refused_for_schemas_rules_and_scale_paths_upstream_refuses() {
+        let version = json!({"name": "v1", "served": true, "storage": true,
+            "subresources": {"scale": {"specReplicasPath": ".status.size", "labelSelectorPath": "spec.selector"}},
+            "schema": {"openAPIV3Schema": {"type": "object", "properties": {"spec": {"type": "object",
+                "x-kubernetes-validations": [{"rule": "self.size >"}],
+                "properties": {"tags": {"type": "array", "uniqueItems": true}}}}}}});
+        let found: Vec<String> = crd_problems(None, &crd_with(version.clone()))
+            .iter()
+            .map(|c| format!("{}: {}", c.field, c.message))
+            .collect();
+        let schema = "spec.versions[0].schema.openAPIV3Schema.properties[spec]";
+        let scale = "spec.versions[0].subresources.scale";
+        for expected in [
+            format!(
+                "{schema}.properties[tags].uniqueItems: Forbidden: uniqueItems cannot be set to true since the runtime complexity becomes quadratic"
+            ),
+            format!("{scale}.specReplicasPath: Invalid value: \".status.size\": should be a json path under .spec"),
+            format!("{scale}.statusReplicasPath: Required value"),
+            format!(
+                "{scale}.labelSelectorPath: Invalid value: \"spec.selector\": must be a simple json path starting with ."
+            ),
+        ] {
+            assert!(found.contains(&expected), "{expected} in {found:#?}");
+        }
+        assert!(found.iter().any(|f| f.starts_with(&format!("{schema}.x-kubernetes-validations[0].rule"))));
+        assert_eq!(found.len(), 5, "{found:#?}");
+        // A version an update leaves as it was is not judged again (a CRD stored before the
+        // checks existed can still be relabelled or finalized); a changed one is.
+        let old = crd_with(version.clone());
+        let mut relabelled = old.clone();
+        relabelled["metadata"] = json!({"labels": {"a": "b"}});
+        assert!(crd_problems(Some(&old), &relabelled).is_empty());
+        let mut changed = relabelled.clone();
+        changed["spec"]["versions"][0]["subresources"]["scale"]["statusReplicasPath"] = json!(".status.ready");
+        assert_eq!(crd_problems(Some(&old), &changed).len(), 2, "the scale paths alone");
+    }
 
     fn configmaps() -> &'static ResourceType {
         KindTable::builtin().lookup("", "v1", "configmaps").unwrap()

@@ -163,3 +163,11 @@ def test_a_crd_whose_rule_does_not_compile_is_refused(kubectl):
     broken = RANGE_CRD.replace('"self.min <= self.max"', '"self.min <=="')
     failed = kubectl.fails("apply", "-f", "-", input=broken)
     assert "x-kubernetes-validations[0].rule" in failed.stderr and "compilation failed" in failed.stderr
+
+
+def test_a_crd_schema_upstream_refuses_is_refused(kubectl):
+    unique = POOL_CRD.replace("size: {type: integer, maximum: 10}",
+                              "size: {type: integer, maximum: 10}, tags: {type: array, uniqueItems: true}")
+    failed = kubectl.fails("apply", "-f", "-", input=unique)
+    assert "properties[tags].uniqueItems" in failed.stderr
+    assert "uniqueItems cannot be set to true" in failed.stderr

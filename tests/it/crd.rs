@@ -271,3 +271,103 @@ async fn deeply_nested_cel_rules_do_not_take_the_server_down() {
     // Still serving.
     crds.list(&Default::default()).await.expect("the server still answers");
 }
+
+/// The Widget CRD with `schema` as its `openAPIV3Schema` and `subresources`.
+fn crd_with(schema: serde_json::Value, subresources: serde_json::Value) -> CustomResourceDefinition {
+    let mut definition = serde_json::to_value(crd()).unwrap();
+    definition["spec"]["versions"][0]["schema"] = json!({"openAPIV3Schema": schema});
+    definition["spec"]["versions"][0]["subresources"] = subresources;
+    serde_json::from_value(definition).unwrap()
+}
+
+/// The code and the `(field, reason, message)` causes of a failed request.
+fn failure<T: std::fmt::Debug>(result: kube::Result<T>) -> (u16, Vec<(String, String, String)>) {
+    match result {
+        Err(kube::Error::Api(status)) => {
+            let causes = status.details.map(|d| d.causes).unwrap_or_default();
+            (status.code, causes.into_iter().map(|c| (c.field, c.reason, c.message)).collect())
+        }
+        other => panic!("expected an API error, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn value_keywords_nulls_and_list_types_are_enforced_as_upstream_does() {
+    let server = TestServer::start().await;
+    let client = server.client("crd-keywords").await;
+    let crds: Api<CustomResourceDefinition> = Api::all(client.clone());
+    let schema = json!({"type": "object", "properties": {"spec": {"type": "object", "properties": {
+        "name": {"type": "string", "pattern": "^[a-z]+$", "maxLength": 8},
+        "when": {"type": "string", "format": "date-time"},
+        "size": {"type": "integer", "multipleOf": 2, "minimum": 0, "exclusiveMinimum": true},
+        "labels": {"type": "object", "maxProperties": 2, "additionalProperties": {"type": "string"}},
+        "port": {"x-kubernetes-int-or-string": true, "oneOf": [{"type": "integer"}, {"pattern": "^[a-z]+$"}]},
+        "tags": {"type": "array", "x-kubernetes-list-type": "set", "items": {"type": "string"}},
+        "ports": {"type": "array", "x-kubernetes-list-type": "map", "x-kubernetes-list-map-keys": ["name"],
+                  "items": {"type": "object", "required": ["name"],
+                            "properties": {"name": {"type": "string"}, "port": {"type": "integer"}}}},
+        "note": {"type": "string"},
+        "color": {"type": "string", "default": "red"},
+        "nickname": {"type": "string", "nullable": true},
+    }}}});
+    crds.create(&PostParams::default(), &crd_with(schema, json!({}))).await.unwrap();
+    let api = widgets(client.clone());
+
+    let bad = serde_json::from_value(json!({"apiVersion": "example.com/v1", "kind": "Widget",
+        "metadata": {"name": "bad"}, "spec": {"name": "Not-Valid", "when": "yesterday", "size": 3,
+        "labels": {"a": "1", "b": "2", "c": "3"}, "port": "80!", "tags": ["x", "x"],
+        "ports": [{"name": "http", "port": 80}, {"name": "http", "port": 81}]}}))
+    .unwrap();
+    let (code, causes) = failure(api.create(&PostParams::default(), &bad).await);
+    assert_eq!(code, 422);
+    let found: Vec<String> =
+        causes.iter().map(|(field, reason, message)| format!("{field} {reason} {message}")).collect();
+    for expected in [
+        "spec.name FieldValueInvalid Invalid value: \"Not-Valid\": spec.name in body should match '^[a-z]+$'",
+        "spec.name FieldValueTooLong Too long: may not be more than 8 bytes",
+        "spec.when FieldValueTypeInvalid Invalid value: \"yesterday\": spec.when in body must be of type date-time: \"yesterday\"",
+        "spec.size FieldValueInvalid Invalid value: 3: spec.size in body should be a multiple of 2",
+        "spec.labels FieldValueTooMany Too many: 3: must have at most 2 items",
+        "spec.port FieldValueInvalid Invalid value: \"\": \"spec.port\" must validate one and only one schema (oneOf). Found none valid",
+        "spec.tags[1] FieldValueDuplicate Duplicate value: \"x\"",
+        "spec.ports[1] FieldValueDuplicate Duplicate value: {\"name\":\"http\"}",
+    ] {
+        assert!(found.contains(&expected.to_string()), "{expected} in {found:#?}");
+    }
+
+    // Nulls: dropped where neither nullable nor defaulted, defaulted, or kept where nullable.
+    let nulls = serde_json::from_value(json!({"apiVersion": "example.com/v1", "kind": "Widget",
+        "metadata": {"name": "nulls"}, "spec": {"size": 2, "note": null, "color": null, "nickname": null}}))
+    .unwrap();
+    let created = api.create(&PostParams::default(), &nulls).await.expect("nulls are decoded, not refused");
+    assert_eq!(created.data["spec"], json!({"size": 2, "color": "red", "nickname": null}));
+    // The boundary of an exclusive minimum is refused.
+    let zero = Patch::Merge(json!({"spec": {"size": 0}}));
+    let (code, causes) = failure(api.patch("nulls", &PatchParams::default(), &zero).await);
+    assert_eq!(code, 422);
+    assert!(causes[0].2.ends_with("spec.size in body should be greater than 0"), "{causes:?}");
+
+    // Schemas upstream refuses are refused when the CRD is written, naming the keyword.
+    for (schema, field) in [
+        (
+            json!({"type": "object", "properties": {"tags": {"type": "array", "uniqueItems": true}}}),
+            "spec.versions[0].schema.openAPIV3Schema.properties[tags].uniqueItems",
+        ),
+        (
+            json!({"type": "object", "properties": {"name": {"type": "string", "pattern": "(unclosed"}}}),
+            "spec.versions[0].schema.openAPIV3Schema.properties[name].pattern",
+        ),
+        (
+            json!({"type": "object", "properties": {"ports": {"type": "array", "x-kubernetes-list-type": "map",
+                "items": {"type": "object", "properties": {"name": {"type": "string"}}}}}}),
+            "spec.versions[0].schema.openAPIV3Schema.properties[ports].x-kubernetes-list-map-keys",
+        ),
+    ] {
+        let mut definition = serde_json::to_value(crd_with(schema, json!({}))).unwrap();
+        definition["metadata"]["name"] = json!("gadgets.example.com");
+        definition["spec"]["names"] = json!({"plural": "gadgets", "kind": "Gadget"});
+        let created = crds.create(&PostParams::default(), &serde_json::from_value(definition).unwrap()).await;
+        let (code, causes) = failure(created);
+        assert_eq!((code, causes[0].0.as_str()), (422, field), "{causes:?}");
+    }
+}
