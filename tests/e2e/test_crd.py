@@ -3,6 +3,7 @@ custom resources served (short names, status), gone with their CRD."""
 
 from __future__ import annotations
 
+import json
 import textwrap
 
 from conftest import wait_until
@@ -107,6 +108,12 @@ def test_kubectl_scale_of_a_custom_resource(kubectl):
     kubectl.ok("apply", "-f", "-", input="apiVersion: scale.example.com/v1\nkind: Pool\nmetadata: {name: p}\nspec: {size: 1}\n")
     assert "pool.scale.example.com/p scaled" in kubectl.ok("scale", "pool/p", "--replicas=3")
     assert kubectl.ok("get", "pool", "p", "-o", "jsonpath={.spec.size}") == "3"
+    # The Scale reads the status and selector at the CRD's paths.
+    kubectl.ok("patch", "pool", "p", "--subresource=status", "--type=merge",
+               "-p", '{"status": {"ready": 2, "selector": "app=p"}}')
+    scale = json.loads(kubectl.ok("get", "pool", "p", "--subresource=scale", "-o", "json"))
+    assert (scale["kind"], scale["apiVersion"]) == ("Scale", "autoscaling/v1")
+    assert scale["spec"] == {"replicas": 3} and scale["status"] == {"replicas": 2, "selector": "app=p"}
     # The CRD's schema still applies to what a scale writes.
     failed = kubectl.fails("scale", "pool/p", "--replicas=11")
     assert "spec.size" in failed.stderr

@@ -292,6 +292,90 @@ fn failure<T: std::fmt::Debug>(result: kube::Result<T>) -> (u16, Vec<(String, St
 }
 
 #[tokio::test]
+async fn the_scale_subresource_of_a_custom_resource_reads_and_writes_the_crds_paths() {
+    let server = TestServer::start().await;
+    let client = server.client("crd-scale").await;
+    let crds: Api<CustomResourceDefinition> = Api::all(client.clone());
+    let schema = json!({"type": "object", "properties": {
+        "spec": {"type": "object", "properties": {
+            "size": {"type": "integer", "maximum": 10}, "note": {"type": "string"}}},
+        "status": {"type": "object", "properties": {"ready": {"type": "integer"}, "selector": {"type": "string"}}},
+    }});
+    let scale = json!({"specReplicasPath": ".spec.size", "statusReplicasPath": ".status.ready",
+                       "labelSelectorPath": ".status.selector"});
+    crds.create(&PostParams::default(), &crd_with(schema, json!({"status": {}, "scale": scale}))).await.unwrap();
+
+    // Discovery lists the subresource, as an autoscaling/v1 Scale.
+    let (code, body, _) = raw(&client, "GET", "/apis/example.com/v1", &[], vec![]).await;
+    assert_eq!(code, 200, "{body}");
+    let list: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let names: Vec<&str> = list["resources"].as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["widgets", "widgets/status", "widgets/scale"]);
+    let entry = list["resources"].as_array().unwrap().iter().find(|r| r["name"] == "widgets/scale").unwrap();
+    assert_eq!(
+        (&entry["group"], &entry["version"], &entry["kind"]),
+        (&json!("autoscaling"), &json!("v1"), &json!("Scale"))
+    );
+
+    let api = widgets(client.clone());
+    let created = serde_json::from_value(json!({"apiVersion": "example.com/v1", "kind": "Widget",
+        "metadata": {"name": "w"}, "spec": {"note": "kept"}}))
+    .unwrap();
+    api.create(&PostParams::default(), &created).await.unwrap();
+    // No desired replicas yet: the Scale reads 0, and a patch that does not set them is refused.
+    let scale = api.get_scale("w").await.unwrap();
+    assert_eq!((scale.spec.unwrap().replicas, scale.status.unwrap().replicas), (Some(0), 0));
+    let relabel = Patch::Merge(json!({"metadata": {"labels": {"a": "b"}}}));
+    let (code, _) = failure(api.patch_scale("w", &PatchParams::default(), &relabel).await);
+    assert_eq!(code, 400);
+    let status = json!({"status": {"ready": 2, "selector": "app=w"}});
+    api.patch_status("w", &PatchParams::default(), &Patch::Merge(status)).await.unwrap();
+
+    // A replace sets the desired replicas at the spec path and leaves the rest; generation moves.
+    let mut scale = api.get_scale("w").await.unwrap();
+    scale.spec.as_mut().unwrap().replicas = Some(3);
+    let replaced = api.replace_scale("w", &PostParams::default(), &scale).await.expect("replace the Scale");
+    assert_eq!(replaced.spec.unwrap().replicas, Some(3));
+    let status = replaced.status.unwrap();
+    assert_eq!((status.replicas, status.selector.as_deref()), (2, Some("app=w")));
+    let object = api.get("w").await.unwrap();
+    assert_eq!(object.data["spec"], json!({"size": 3, "note": "kept"}));
+    assert_eq!(object.metadata.generation, Some(2));
+    // The stale Scale (its resourceVersion) conflicts.
+    let (code, _) = failure(api.replace_scale("w", &PostParams::default(), &scale).await);
+    assert_eq!(code, 409);
+
+    // Merge and JSON patches of the Scale.
+    let merged = api.patch_scale("w", &PatchParams::default(), &Patch::Merge(json!({"spec": {"replicas": 4}}))).await;
+    assert_eq!(merged.unwrap().spec.unwrap().replicas, Some(4));
+    let ops: json_patch::Patch =
+        serde_json::from_value(json!([{"op": "replace", "path": "/spec/replicas", "value": 5}])).unwrap();
+    let patched = api.patch_scale("w", &PatchParams::default(), &Patch::<()>::Json(ops)).await.unwrap();
+    assert_eq!(patched.spec.unwrap().replicas, Some(5));
+    assert_eq!(api.get("w").await.unwrap().data["spec"]["size"], 5);
+
+    // The CRD's schema judges what a scale writes; a negative Scale is refused as such.
+    let too_many = Patch::Merge(json!({"spec": {"replicas": 11}}));
+    let (code, causes) = failure(api.patch_scale("w", &PatchParams::default(), &too_many).await);
+    assert_eq!(code, 422);
+    assert_eq!(causes[0].0, "spec.size", "{causes:?}");
+    let negative = Patch::Merge(json!({"spec": {"replicas": -1}}));
+    let err = api.patch_scale("w", &PatchParams::default(), &negative).await.unwrap_err();
+    let kube::Error::Api(status) = err else { panic!("{err:?}") };
+    assert_eq!(status.code, 422);
+    assert!(status.message.ends_with("spec.replicas: Invalid value: -1: must be greater than or equal to 0"));
+
+    // A CRD whose scale paths upstream would refuse is refused.
+    let bad = json!({"specReplicasPath": ".status.size", "statusReplicasPath": ".status.ready"});
+    let mut refused = serde_json::to_value(crd_with(json!({"type": "object"}), json!({"scale": bad}))).unwrap();
+    refused["metadata"]["name"] = json!("gadgets.example.com");
+    refused["spec"]["names"] = json!({"plural": "gadgets", "kind": "Gadget"});
+    let (code, causes) = failure(crds.create(&PostParams::default(), &serde_json::from_value(refused).unwrap()).await);
+    assert_eq!(code, 422);
+    assert_eq!(causes[0].0, "spec.versions[0].subresources.scale.specReplicasPath", "{causes:?}");
+}
+
+#[tokio::test]
 async fn value_keywords_nulls_and_list_types_are_enforced_as_upstream_does() {
     let server = TestServer::start().await;
     let client = server.client("crd-keywords").await;

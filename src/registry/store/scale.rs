@@ -1,13 +1,19 @@
 //! The `scale` subresource: an `autoscaling/v1` Scale view of a workload's desired and current
 //! replicas and its label selector — `spec.replicas`, `status.replicas` and `spec.selector` of
-//! built-in workloads, the paths a CRD's `subresources.scale` names for custom resources.
-//! Writes change only the desired replicas of the underlying object.
+//! built-in workloads, the paths a CRD's `subresources.scale` names for custom resources
+//! ([`ScalePaths`], refused at CRD write unless under `.spec`/`.status`).
+//!
+//! Custom resources follow upstream's `ScaleREST`: absent paths read as 0 (and no selector); a
+//! write sets only the value at the desired-replicas path, creating the objects on the way, and
+//! goes through the normal update (the object's schema and CEL rules, `resourceVersion`
+//! preconditions, `generation`); a patch that leaves unset desired replicas unset is a 400. A
+//! negative Scale is a 422 about the Scale, a non-`int32` one a 400, as upstream decodes it.
 
 use serde_json::{Value, json};
 
 use super::patch::PatchType;
 use super::{Registry, Subresource, Target, WriteOptions, decode};
-use crate::registry::error::{ApiError, ApiResult};
+use crate::registry::error::{ApiError, ApiResult, Cause};
 use crate::registry::kind::{ResourceType, ScalePaths};
 use crate::registry::managed::{self, typed::Shape};
 use crate::registry::meta;
@@ -36,19 +42,7 @@ impl Registry {
         {
             return Err(ApiError::modified(&target.rt, name));
         }
-        let replicas = scale["spec"]["replicas"].as_i64().filter(|r| *r >= 0 && *r <= i64::from(i32::MAX));
-        let Some(replicas) = replicas else {
-            let cause = crate::registry::error::Cause::invalid(
-                "spec.replicas",
-                &scale["spec"]["replicas"].to_string(),
-                "must be a non-negative 32-bit integer",
-            );
-            let mut err = ApiError::invalid(&target.rt, name, vec![cause]);
-            err.message = format!(
-                "Scale.autoscaling \"{name}\" is invalid: spec.replicas: must be a non-negative 32-bit integer"
-            );
-            return Err(err);
-        };
+        let replicas = desired_replicas(&target.rt, scale, name)?;
         let mut new = old.clone();
         set_path(&mut new, &spec_replicas_path(&target.rt), Value::from(replicas));
         if let Some(writer) = options.writer(target, Subresource::Scale) {
@@ -72,7 +66,16 @@ impl Registry {
         options: &WriteOptions,
     ) -> ApiResult<Value> {
         super::patch::check_force(patch_type, options)?;
-        let current = self.get_scale(target, name).await?;
+        let object = self.get(target, name).await?;
+        let mut current = scale_of(&target.rt, &object);
+        // Like upstream, a custom resource without desired replicas yet shows a patch a value no
+        // Scale can have, so that a patch which does not set them is refused rather than
+        // writing the 0 a read shows.
+        if let Some(paths) = custom_paths(&target.rt)
+            && get_path(&object, &paths.spec_replicas).is_none()
+        {
+            current["spec"]["replicas"] = Value::from(UNSET_REPLICAS);
+        }
         let mut patched = current.clone();
         match patch_type {
             PatchType::Merge | PatchType::Strategic => json_patch::merge(&mut patched, patch),
@@ -81,6 +84,10 @@ impl Registry {
                 patched = super::patch::apply_json_patch(&current, &ops, &target.rt, name)?;
             }
             PatchType::Apply => return self.apply_scale(target, name, patch, options).await,
+        }
+        if patched["spec"]["replicas"] == UNSET_REPLICAS {
+            let path = spec_replicas_path(&target.rt);
+            return Err(ApiError::bad_request(format!("the spec replicas field \"{path}\" cannot be empty")));
         }
         // The patch was made against the current view; pin it so a concurrent write conflicts.
         if meta::resource_version(&patched).is_none() {
@@ -106,11 +113,7 @@ impl Registry {
         let replicas = config["spec"]["replicas"].as_i64().filter(|r| (0..=i64::from(i32::MAX)).contains(r));
         let Some(replicas) = replicas else {
             let shown = config["spec"]["replicas"].to_string();
-            let cause = crate::registry::error::Cause::invalid(
-                "spec.replicas",
-                &shown,
-                "must be a non-negative 32-bit integer",
-            );
+            let cause = Cause::invalid("spec.replicas", &shown, "must be a non-negative 32-bit integer");
             return Err(ApiError::invalid(rt, name, vec![cause]));
         };
         let mut object = json!({"apiVersion": rt.api_version(), "kind": rt.kind, "metadata": {"name": name}});
@@ -121,6 +124,38 @@ impl Registry {
         let applied = self.apply(target, name, &object, Subresource::Scale, FieldValidation::Strict, options).await?;
         Ok(scale_of(rt, &applied.object))
     }
+}
+
+/// What a patch of a custom resource's Scale starts from when the resource has no desired
+/// replicas: upstream's marker, the smallest `int32`.
+const UNSET_REPLICAS: i64 = i32::MIN as i64;
+
+/// A Scale's `spec.replicas`, checked as upstream decodes (a 32-bit integer, else 400) and
+/// validates (not negative, else 422) it.
+fn desired_replicas(rt: &ResourceType, scale: &Value, name: &str) -> ApiResult<i64> {
+    let replicas = &scale["spec"]["replicas"];
+    let replicas = match replicas {
+        // An absent field decodes as 0, as upstream's typed Scale has it.
+        Value::Null => 0,
+        other => other.as_i64().filter(|r| i32::try_from(*r).is_ok()).ok_or_else(|| {
+            ApiError::bad_request(format!(
+                "Scale in version \"v1\" cannot be handled as a Scale: spec.replicas: {other} is not a 32-bit integer"
+            ))
+        })?,
+    };
+    if replicas < 0 {
+        let cause = Cause::invalid_value("spec.replicas", &Value::from(replicas), "must be greater than or equal to 0");
+        // The Scale is what is invalid, not the object behind it.
+        let mut err = ApiError::invalid(rt, name, vec![cause]);
+        err.message = format!(
+            "Scale.autoscaling \"{name}\" is invalid: spec.replicas: Invalid value: {replicas}: must be greater than or equal to 0"
+        );
+        if let Some(details) = err.details.as_mut() {
+            (details.group, details.kind) = ("autoscaling".into(), "Scale".into());
+        }
+        return Err(err);
+    }
+    Ok(replicas)
 }
 
 /// The Scale view of a workload.
@@ -223,6 +258,23 @@ mod tests {
         assert_eq!(scale["spec"]["replicas"], 3);
         assert_eq!(scale["status"], json!({"replicas": 2, "selector": "app=web,tier in (a,b)"}));
         assert_eq!(scale["metadata"], json!({"name": "web", "namespace": "default", "resourceVersion": "7"}));
+    }
+
+    #[test]
+    fn desired_replicas_are_a_non_negative_int32_as_upstream_decodes_and_validates_them() {
+        let rt = crate::registry::kind::KindTable::builtin().lookup("apps", "v1", "deployments").unwrap();
+        let replicas = |value: Value| desired_replicas(rt, &json!({"spec": {"replicas": value}}), "web");
+        assert_eq!(replicas(json!(3)).unwrap(), 3);
+        assert_eq!(replicas(Value::Null).unwrap(), 0, "absent decodes as 0");
+        let negative = replicas(json!(-1)).unwrap_err();
+        assert_eq!(negative.code, 422);
+        assert_eq!(
+            negative.message,
+            "Scale.autoscaling \"web\" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0"
+        );
+        assert_eq!(negative.details.as_ref().unwrap().kind, "Scale");
+        assert_eq!(replicas(json!(i64::from(i32::MAX) + 1)).unwrap_err().code, 400);
+        assert_eq!(replicas(json!("three")).unwrap_err().code, 400);
     }
 
     #[test]
