@@ -1,11 +1,19 @@
 //! CEL validation rules of CRD schemas (`x-kubernetes-validations`), with the `cel` crate.
 //!
-//! Rules are compiled once, when a CRD becomes kinds ([`Rules::compile`]), and a CRD whose rule
-//! does not compile is refused ([`compile_problems`], 422 naming the rule). Each rule runs with
-//! `self` bound to the value at its schema node and, for transition rules, `oldSelf` to the
-//! previous value at the same place (on updates only, as upstream). A rule that is false, or
-//! does not evaluate to a boolean, is a 422 cause at the node (plus the rule's `fieldPath`) with
-//! the rule's `message`, its `messageExpression`, or `failed rule: <rule>`.
+//! Rules are compiled once, when a CRD becomes kinds ([`Rules::compile`]), and kept in its
+//! custom kind, so objects never recompile them. A CRD whose rule does not compile, is longer
+//! than 4 KiB, is empty, has a message with line breaks or an unknown `reason` is
+//! refused ([`compile_problems`], 422 naming the rule). Each rule runs with `self` bound to the
+//! value at its schema node (at the root, the object with only `name` and `generateName` of its
+//! metadata, as upstream binds it) and, for transition rules, `oldSelf` to the previous value at
+//! the same place: on updates only, where the old value can be found (object fields, map
+//! values, and `map` list items by key), as upstream; `optionalOldSelf` is not supported.
+//!
+//! A rule that is false is a cause at the node (plus the rule's `fieldPath`, with its `reason`)
+//! with the rule's `message`, its `messageExpression`, or `failed rule: <rule>`; a rule that
+//! fails to evaluate is a cause at the node, `<error> evaluating rule: <rule>`, as upstream's.
+//! The crate has no type checker, so a rule that yields something other than a boolean is only
+//! found when it runs (upstream refuses such a CRD).
 //!
 //! Like upstream's ratcheting, rules of a node whose value an update leaves unchanged are not
 //! run. Upstream also bounds a rule's estimated cost; here a rule's size is bounded, and its
@@ -24,6 +32,8 @@ use super::structural::json_type;
 
 /// The longest rule or message expression accepted.
 const MAX_RULE_BYTES: usize = 4096;
+/// The most of an evaluation error's text a cause carries.
+const MAX_ERROR_BYTES: usize = 1024;
 /// The stack CEL runs on. Its parser and evaluator recurse deeply per nesting level (about
 /// 80 KiB a level in a debug build, so some 25 parentheses overflow a 2 MiB server thread);
 /// the parser itself refuses expressions nested more than about a hundred deep, which this
@@ -81,8 +91,9 @@ fn compile(source: &str) -> Result<Program, String> {
     ENV.compile(source).map_err(|err| format!("compilation failed: {err}"))
 }
 
-/// The rules and message expressions of `schema` that do not compile, as causes naming them
-/// under `prefix` (`spec.versions[0].schema.openAPIV3Schema`).
+/// The rules and message expressions of `schema` that do not compile, and rules upstream
+/// refuses otherwise (no rule, a message with line breaks, an unknown reason), as causes
+/// naming them under `prefix` (`spec.versions[0].schema.openAPIV3Schema`).
 pub fn compile_problems(schema: &Value, prefix: &str) -> Vec<Cause> {
     let checked = on_cel_stack(|| {
         let mut causes = Vec::new();
@@ -93,8 +104,24 @@ pub fn compile_problems(schema: &Value, prefix: &str) -> Vec<Cause> {
         });
         causes
     });
-    checked.unwrap_or_else(|| vec![Cause::invalid(prefix, "", "its CEL rules could not be compiled")])
+    let mut causes = checked.unwrap_or_else(|| vec![Cause::invalid(prefix, "", "its CEL rules could not be compiled")]);
+    visit_rule_objects(schema, prefix, &mut |path, rule| {
+        if rule.get("rule").and_then(Value::as_str).is_none_or(|r| r.trim().is_empty()) {
+            causes.push(Cause::required(&format!("{path}.rule"), "rule is not specified"));
+        }
+        if let Some(message) = rule.get("message").and_then(Value::as_str).filter(|m| m.contains(['\n', '\r'])) {
+            causes.push(Cause::invalid(&format!("{path}.message"), message, "message must not contain line breaks"));
+        }
+        if let Some(reason) = rule.get("reason").and_then(Value::as_str).filter(|r| !REASONS.contains(r)) {
+            let allowed = REASONS.map(String::from);
+            causes.push(Cause::not_supported(&format!("{path}.reason"), &Value::from(reason), &allowed));
+        }
+    });
+    causes
 }
+
+/// The reasons a rule may give its failures.
+const REASONS: [&str; 4] = ["FieldValueDuplicate", "FieldValueForbidden", "FieldValueInvalid", "FieldValueRequired"];
 
 /// Runs `work` on a thread with [`CEL_STACK_BYTES`] of stack; `None` if that thread could not
 /// be started or `work` panicked (the `cel` crate is not ours to trust with the server).
@@ -107,20 +134,27 @@ fn on_cel_stack<T: Send>(work: impl FnOnce() -> T + Send) -> Option<T> {
 
 /// Calls `found(field, source)` for every rule and message expression in `schema`.
 fn visit_rules(schema: &Value, path: &str, found: &mut dyn FnMut(&str, &str)) {
-    let rules = schema.get("x-kubernetes-validations").and_then(Value::as_array);
-    for (j, rule) in rules.into_iter().flatten().enumerate() {
+    visit_rule_objects(schema, path, &mut |rule_path, rule| {
         for key in ["rule", "messageExpression"] {
             if let Some(source) = rule.get(key).and_then(Value::as_str) {
-                found(&format!("{path}.x-kubernetes-validations[{j}].{key}"), source);
+                found(&format!("{rule_path}.{key}"), source);
             }
         }
+    });
+}
+
+/// Calls `found(path, rule)` for every entry of every `x-kubernetes-validations` in `schema`.
+fn visit_rule_objects(schema: &Value, path: &str, found: &mut dyn FnMut(&str, &Value)) {
+    let rules = schema.get("x-kubernetes-validations").and_then(Value::as_array);
+    for (j, rule) in rules.into_iter().flatten().enumerate() {
+        found(&format!("{path}.x-kubernetes-validations[{j}]"), rule);
     }
     for (name, property) in schema.get("properties").and_then(Value::as_object).into_iter().flatten() {
-        visit_rules(property, &format!("{path}.properties[{name}]"), found);
+        visit_rule_objects(property, &format!("{path}.properties[{name}]"), found);
     }
     for key in ["items", "additionalProperties"] {
         if let Some(inner) = schema.get(key).filter(|inner| inner.is_object()) {
-            visit_rules(inner, &format!("{path}.{key}"), found);
+            visit_rule_objects(inner, &format!("{path}.{key}"), found);
         }
     }
 }
@@ -130,9 +164,18 @@ pub fn validate(schema: &Value, rules: &Rules, old: Option<&Value>, new: &Value)
     if rules.is_empty() {
         return Vec::new();
     }
+    // At the root, `self` sees of metadata only the name and generateName, as upstream's does.
+    let root = |object: &Value| {
+        let mut object = object.clone();
+        if let Some(metadata) = object.get_mut("metadata").and_then(Value::as_object_mut) {
+            metadata.retain(|field, _| matches!(field.as_str(), "name" | "generateName"));
+        }
+        object
+    };
+    let (old, new) = (old.map(root), root(new));
     let checked = on_cel_stack(|| {
         let mut causes = Vec::new();
-        walk(schema, rules, old, new, "", &mut causes);
+        walk(schema, rules, old.as_ref(), &new, "", &mut causes);
         causes
     });
     checked.unwrap_or_else(|| vec![Cause::invalid("", "object", "the CEL validation rules could not be evaluated")])
@@ -197,23 +240,33 @@ fn run_rule(rule: &Value, rules: &Rules, old: Option<&Value>, new: &Value, path:
     if let Some(old) = old {
         context.add_variable_from_value("oldSelf", to_cel(old));
     }
+    let shown = json_type(new);
     let problem = match program.execute(&context) {
         Ok(Cel::Bool(true)) => return None,
         Ok(Cel::Bool(false)) => message(rule, rules, &context).unwrap_or_else(|| format!("failed rule: {source}")),
-        Ok(other) => format!("rule did not evaluate to a boolean ({:?}): {source}", other.type_of()),
-        Err(err) => format!("rule evaluation failed: {err}: {source}"),
+        // Upstream's type check refuses such rules when the CRD is written; this crate has none.
+        Ok(other) => {
+            let problem = format!("rule did not evaluate to a boolean ({:?}): {source}", other.type_of());
+            return Some(Cause::invalid(path, shown, &problem));
+        }
+        // Errors are the node's, whatever the rule's fieldPath and reason, as upstream's are.
+        Err(err) => {
+            let mut err = err.to_string();
+            if err.len() > MAX_ERROR_BYTES {
+                // The crate prints the values involved, which may be most of the object.
+                let end = (0..=MAX_ERROR_BYTES).rev().find(|i| err.is_char_boundary(*i)).unwrap_or(0);
+                err.truncate(end);
+                err.push('…');
+            }
+            return Some(Cause::invalid(path, shown, &format!("{err} evaluating rule: {source}")));
+        }
     };
     let relative = rule.get("fieldPath").and_then(Value::as_str).unwrap_or_default();
     let field = format!("{path}{relative}").trim_start_matches('.').to_string();
-    let shown = json_type(new);
     Some(match rule.get("reason").and_then(Value::as_str) {
         Some("FieldValueRequired") => Cause::required(&field, &problem),
         Some("FieldValueForbidden") => Cause::forbidden(&field, &problem),
-        Some("FieldValueDuplicate") => Cause {
-            reason: "FieldValueDuplicate".into(),
-            message: format!("Duplicate value: \"{shown}\": {problem}"),
-            field,
-        },
+        Some("FieldValueDuplicate") => Cause::duplicate(&field, &Value::from(shown)),
         _ => Cause::invalid(&field, shown, &problem),
     })
 }
@@ -221,9 +274,11 @@ fn run_rule(rule: &Value, rules: &Rules, old: Option<&Value>, new: &Value, path:
 /// The rule's `messageExpression` (when it yields a string) or its `message`.
 fn message(rule: &Value, rules: &Rules, context: &Context) -> Option<String> {
     let expression = rule.get("messageExpression").and_then(Value::as_str);
+    // Upstream falls back to `message` for results that are empty or span lines.
     if let Some(program) = expression.and_then(|source| rules.programs.get(source))
         && let Ok(Cel::String(text)) = program.execute(context)
         && !text.trim().is_empty()
+        && !text.contains(['\n', '\r'])
     {
         return Some(text.to_string());
     }
@@ -310,6 +365,67 @@ mod tests {
         assert!(causes[0].message.contains("compilation failed"));
         let long = json!({"x-kubernetes-validations": [{"rule": "true || ".repeat(1000) + "true"}]});
         assert!(compile_problems(&long, "")[0].message.contains("bytes allowed"));
+    }
+
+    #[test]
+    fn errors_reasons_and_the_roots_self_are_upstreams() {
+        let schema = json!({"type": "object",
+            "x-kubernetes-validations": [
+                {"rule": "self.metadata.name.startsWith('w-')", "message": "names start with w-"},
+                {"rule": "!has(self.metadata.labels)"},
+            ],
+            "properties": {"spec": {"type": "object",
+                "x-kubernetes-validations": [
+                    {"rule": "self.missing == 1"},
+                    {"rule": "size(self.tags) < 2", "reason": "FieldValueDuplicate", "fieldPath": ".tags"},
+                    {"rule": "self.n > 0", "messageExpression": "'two\nlines'", "message": "n must be positive"},
+                ],
+                "properties": {"tags": {"type": "array"}, "n": {"type": "integer"}}}}});
+        let rules = Rules::compile(&schema);
+        let object = json!({"metadata": {"name": "x", "labels": {"a": "b"}}, "spec": {"tags": [1, 2], "n": 0}});
+        let found: Vec<String> =
+            validate(&schema, &rules, None, &object).iter().map(|c| format!("{}: {}", c.field, c.message)).collect();
+        assert_eq!(
+            found,
+            [
+                // A root rule's cause names no field.
+                ": Invalid value: \"object\": names start with w-",
+                "spec: Invalid value: \"object\": No such key: missing evaluating rule: self.missing == 1",
+                "spec.tags: Duplicate value: \"object\"",
+                // A message expression of two lines falls back to the message.
+                "spec: Invalid value: \"object\": n must be positive",
+            ],
+            "labels are not part of the root's self, so the second rule holds"
+        );
+    }
+
+    #[test]
+    fn evaluation_errors_are_bounded_however_large_the_values_they_print() {
+        let schema = json!({"x-kubernetes-validations": [{"rule": "self.items + 1 == 2"}]});
+        let items: Vec<String> = (0..2000).map(|i| format!("item-{i}")).collect();
+        let causes = validate(&schema, &Rules::compile(&schema), None, &json!({"items": items}));
+        assert_eq!(causes.len(), 1);
+        assert!(causes[0].message.len() < 1500, "{} bytes", causes[0].message.len());
+        assert!(causes[0].message.ends_with("… evaluating rule: self.items + 1 == 2"), "{}", causes[0].message);
+    }
+
+    #[test]
+    fn rules_upstream_refuses_are_named() {
+        let schema = json!({"properties": {"spec": {"x-kubernetes-validations": [
+            {"rule": " "},
+            {"rule": "true", "message": "one\ntwo"},
+            {"rule": "true", "reason": "FieldValueWrong"},
+        ]}}});
+        let found: Vec<String> =
+            compile_problems(&schema, "p").iter().map(|c| format!("{}: {}", c.field, c.message)).collect();
+        let rules = "p.properties[spec].x-kubernetes-validations";
+        assert!(found.contains(&format!("{rules}[0].rule: Required value: rule is not specified")), "{found:#?}");
+        assert!(found.contains(&format!(
+            "{rules}[1].message: Invalid value: \"one\ntwo\": message must not contain line breaks"
+        )));
+        assert!(found.contains(&format!(
+            "{rules}[2].reason: Unsupported value: \"FieldValueWrong\": supported values: \"FieldValueDuplicate\", \"FieldValueForbidden\", \"FieldValueInvalid\", \"FieldValueRequired\""
+        )));
     }
 
     #[test]

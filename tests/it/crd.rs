@@ -455,3 +455,73 @@ async fn value_keywords_nulls_and_list_types_are_enforced_as_upstream_does() {
         assert_eq!((code, causes[0].0.as_str()), (422, field), "{causes:?}");
     }
 }
+
+#[tokio::test]
+async fn cel_rules_judge_custom_resources_and_refuse_crds_whose_rules_do_not_compile() {
+    let server = TestServer::start().await;
+    let client = server.client("crd-cel").await;
+    let crds: Api<CustomResourceDefinition> = Api::all(client.clone());
+    let schema = json!({"type": "object", "properties": {"spec": {"type": "object",
+    "x-kubernetes-validations": [
+        {"rule": "self.min <= self.max", "message": "min must not exceed max"},
+        {"rule": "self.max - self.min <= 10", "messageExpression": "'range ' + string(self.max - self.min) + ' exceeds 10'"},
+        {"rule": "self.name == oldSelf.name", "message": "name is immutable", "fieldPath": ".name",
+         "reason": "FieldValueForbidden"},
+        {"rule": "!has(self.ratio) || self.ratio / self.min >= 0"},
+    ],
+    "properties": {
+        "min": {"type": "integer"}, "max": {"type": "integer"}, "name": {"type": "string"},
+        "ratio": {"type": "integer"},
+        "hosts": {"type": "array", "items": {"type": "string",
+            "x-kubernetes-validations": [{"rule": "self.endsWith('.example.com')"}]}},
+    }}}});
+    crds.create(&PostParams::default(), &crd_with(schema.clone(), json!({}))).await.unwrap();
+    let api = widgets(client.clone());
+    let range = |name: &str, low: i64, high: i64| -> DynamicObject {
+        serde_json::from_value(json!({"apiVersion": "example.com/v1", "kind": "Widget", "metadata": {"name": "r"},
+            "spec": {"min": low, "max": high, "name": name}}))
+        .unwrap()
+    };
+
+    let (code, causes) = failure(api.create(&PostParams::default(), &range("a", 5, 1)).await);
+    assert_eq!(code, 422);
+    assert_eq!(
+        causes,
+        [("spec".into(), "FieldValueInvalid".into(), "Invalid value: \"object\": min must not exceed max".into())]
+    );
+    let (_, causes) = failure(api.create(&PostParams::default(), &range("a", 0, 50)).await);
+    assert_eq!(causes[0].2, "Invalid value: \"object\": range 50 exceeds 10");
+    let mut hosts = range("a", 1, 2);
+    hosts.data["spec"]["hosts"] = json!(["a.example.com", "b.example.org"]);
+    let (_, causes) = failure(api.create(&PostParams::default(), &hosts).await);
+    assert_eq!(causes[0].0, "spec.hosts[1]");
+    assert_eq!(causes[0].2, "Invalid value: \"string\": failed rule: self.endsWith('.example.com')");
+    // An evaluation error (division by zero) is a 422 naming the rule.
+    let mut divide = range("a", 0, 2);
+    divide.data["spec"]["ratio"] = json!(4);
+    let (code, causes) = failure(api.create(&PostParams::default(), &divide).await);
+    assert_eq!(code, 422);
+    assert!(causes[0].2.ends_with("evaluating rule: !has(self.ratio) || self.ratio / self.min >= 0"), "{causes:?}");
+
+    // The transition rule judges updates only: the name may not change, other fields may.
+    api.create(&PostParams::default(), &range("a", 1, 5)).await.expect("a valid range");
+    let rename = Patch::Merge(json!({"spec": {"name": "b"}}));
+    let (code, causes) = failure(api.patch("r", &PatchParams::default(), &rename).await);
+    assert_eq!(code, 422);
+    assert_eq!(causes, [("spec.name".into(), "FieldValueForbidden".into(), "Forbidden: name is immutable".into())]);
+    api.patch("r", &PatchParams::default(), &Patch::Merge(json!({"spec": {"max": 6}}))).await.expect("widened");
+
+    // A CRD whose rule does not compile, or is too long to be cheap, is refused at write.
+    for (rule, problem) in [("self.min <==", "compilation failed"), (&*"true && ".repeat(600), "bytes allowed")] {
+        let mut broken = schema.clone();
+        broken["properties"]["spec"]["x-kubernetes-validations"][1] = json!({"rule": format!("{rule}true")});
+        let update = json!({"spec": {"versions": [{"name": "v1", "served": true, "storage": true,
+            "schema": {"openAPIV3Schema": broken}}]}});
+        let patched = crds.patch("widgets.example.com", &PatchParams::default(), &Patch::Merge(&update)).await;
+        let (code, causes) = failure(patched);
+        assert_eq!(code, 422);
+        let field = "spec.versions[0].schema.openAPIV3Schema.properties[spec].x-kubernetes-validations[1].rule";
+        assert_eq!(causes[0].0, field, "{causes:?}");
+        assert!(causes[0].2.contains(problem), "{causes:?}");
+    }
+}
