@@ -349,7 +349,9 @@ async fn scale(state: &AppState, target: &Target, name: &str, query: &Query, req
 }
 
 /// Options of a request that may write; for creates, updates and patches the field manager
-/// defaults to the client's user agent.
+/// defaults to the client's user agent — except for an apply, which must name its manager:
+/// upstream checks `PatchOptions` before any defaulting, so an apply without `fieldManager` is
+/// a 422 whatever the user agent.
 fn request_write_options(query: &Query, request: &Request) -> ApiResult<WriteOptions> {
     let kind = match *request.method() {
         Method::POST => "CreateOptions",
@@ -357,6 +359,12 @@ fn request_write_options(query: &Query, request: &Request) -> ApiResult<WriteOpt
         Method::PATCH => "PatchOptions",
         _ => return write_options(query),
     };
+    if kind == "PatchOptions"
+        && query.get("fieldManager").is_none()
+        && PatchType::from_content_type(&http::content_type(request.headers())) == Some(PatchType::Apply)
+    {
+        return Err(ApiError::invalid_options(kind, "fieldManager", "Required value: is required for apply patch"));
+    }
     let user_agent = request.headers().get(header::USER_AGENT).and_then(|v| v.to_str().ok());
     let manager = managed::manager_name(query.get("fieldManager"), user_agent, kind)?;
     Ok(WriteOptions { field_manager: Some(manager), force: query.boolean("force")?, ..write_options(query)? })

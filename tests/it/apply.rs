@@ -116,6 +116,11 @@ async fn apply_requests_are_checked() {
     let (code, body, _) = raw(&client, "PATCH", path, &apply, yaml.into()).await;
     assert_eq!(code, 422, "{body}");
     assert!(body.contains("fieldManager: Required value"), "{body}");
+    // Whatever the user agent: only other writes default their manager to it.
+    let with_agent = [apply[0], ("user-agent", "python3/v0.0.0 (linux/amd64) kubernetes/$Format")];
+    let (code, body, _) = raw(&client, "PATCH", path, &with_agent, yaml.into()).await;
+    assert_eq!(code, 422, "{body}");
+    assert!(body.contains("fieldManager: Required value"), "{body}");
 
     let (code, body, _) = raw(&client, "PATCH", &format!("{path}?fieldManager=raw"), &apply, yaml.into()).await;
     assert_eq!(code, 201, "create on apply answers 201: {body}");
