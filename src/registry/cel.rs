@@ -28,7 +28,7 @@ use cel::{Context, Env, Program, Value as Cel};
 use serde_json::Value;
 
 use super::error::Cause;
-use super::structural::json_type;
+use super::structural::{self, json_type};
 
 /// The longest rule or message expression accepted.
 const MAX_RULE_BYTES: usize = 4096;
@@ -194,11 +194,7 @@ fn walk(schema: &Value, rules: &Rules, old: Option<&Value>, new: &Value, path: &
     match new {
         Value::Object(map) => {
             for (name, inner) in map {
-                let property = schema
-                    .get("properties")
-                    .and_then(|p| p.get(name))
-                    .or_else(|| schema.get("additionalProperties").filter(|a| a.is_object()));
-                if let Some(property) = property {
+                if let Some(property) = structural::property_schema(schema, name) {
                     walk(property, rules, old.and_then(|o| o.get(name)), inner, &join(name), causes);
                 }
             }
@@ -206,11 +202,8 @@ fn walk(schema: &Value, rules: &Rules, old: Option<&Value>, new: &Value, path: &
         Value::Array(items) => {
             let Some(item_schema) = schema.get("items") else { return };
             // Elements of a keyed list are matched with their old selves by key; others have none.
-            let keys: Vec<&str> = match schema.get("x-kubernetes-list-type").and_then(Value::as_str) {
-                Some("map") => {
-                    let keys = schema.get("x-kubernetes-list-map-keys").and_then(Value::as_array);
-                    keys.into_iter().flatten().filter_map(Value::as_str).collect()
-                }
+            let keys = match schema.get("x-kubernetes-list-type").and_then(Value::as_str) {
+                Some("map") => structural::list_map_keys(schema),
                 _ => Vec::new(),
             };
             for (i, item) in items.iter().enumerate() {

@@ -105,7 +105,7 @@ fn escape(field: &str) -> String {
 
 /// The schema of `field` inside an object with `schema`: its property, else the schema every
 /// additional property has.
-fn property_schema<'s>(schema: &'s Value, field: &str) -> Option<&'s Value> {
+pub(crate) fn property_schema<'s>(schema: &'s Value, field: &str) -> Option<&'s Value> {
     let property = schema.get("properties").and_then(|p| p.get(field));
     property.or_else(|| schema.get("additionalProperties").filter(|a| a.is_object()))
 }
@@ -307,14 +307,7 @@ fn check(schema: &Value, value: &Value, path: &str, causes: &mut Vec<Cause>, roo
         }
     }
     if let Some(items) = value.as_array() {
-        let count = items.len() as u64;
-        if let Some(min) = schema.get("minItems").and_then(Value::as_u64).filter(|min| count < *min) {
-            let message = format!("{field} in body should have at least {min} items");
-            causes.push(Cause::invalid_value(field, &Value::from(count), &message));
-        }
-        if let Some(max) = schema.get("maxItems").and_then(Value::as_u64).filter(|max| count > *max) {
-            causes.push(Cause::too_many(field, count, max));
-        }
+        check_count(schema, ("minItems", "maxItems", "items"), items.len(), field, causes);
         if let Some(item_schema) = schema.get("items") {
             for (i, item) in items.iter().enumerate() {
                 check(item_schema, item, &format!("{field}[{i}]"), causes, false);
@@ -323,14 +316,7 @@ fn check(schema: &Value, value: &Value, path: &str, causes: &mut Vec<Cause>, roo
         check_unique(schema, items, field, causes);
     }
     if let Some(map) = value.as_object() {
-        let count = map.len() as u64;
-        if let Some(min) = schema.get("minProperties").and_then(Value::as_u64).filter(|min| count < *min) {
-            let message = format!("{field} in body should have at least {min} properties");
-            causes.push(Cause::invalid_value(field, &Value::from(count), &message));
-        }
-        if let Some(max) = schema.get("maxProperties").and_then(Value::as_u64).filter(|max| count > *max) {
-            causes.push(Cause::too_many(field, count, max));
-        }
+        check_count(schema, ("minProperties", "maxProperties", "properties"), map.len(), field, causes);
         let join = |name: &str| if path.is_empty() { name.to_string() } else { format!("{path}.{name}") };
         for required in schema.get("required").and_then(Value::as_array).into_iter().flatten() {
             if let Some(name) = required.as_str().filter(|name| !map.contains_key(*name)) {
@@ -421,7 +407,22 @@ fn check_unique(schema: &Value, items: &[Value], field: &str, causes: &mut Vec<C
     }
 }
 
-fn list_map_keys(schema: &Value) -> Vec<&str> {
+/// `minItems`/`maxItems` or `minProperties`/`maxProperties`: `bounds` names the two keywords
+/// and what is counted.
+fn check_count(schema: &Value, bounds: (&str, &str, &str), count: usize, field: &str, causes: &mut Vec<Cause>) {
+    let (min_key, max_key, noun) = bounds;
+    let count = count as u64;
+    if let Some(min) = schema.get(min_key).and_then(Value::as_u64).filter(|min| count < *min) {
+        let message = format!("{field} in body should have at least {min} {noun}");
+        causes.push(Cause::invalid_value(field, &Value::from(count), &message));
+    }
+    if let Some(max) = schema.get(max_key).and_then(Value::as_u64).filter(|max| count > *max) {
+        causes.push(Cause::too_many(field, count, max));
+    }
+}
+
+/// The key fields a `map` list's schema names (`x-kubernetes-list-map-keys`).
+pub(crate) fn list_map_keys(schema: &Value) -> Vec<&str> {
     let keys = schema.get("x-kubernetes-list-map-keys").and_then(Value::as_array);
     keys.into_iter().flatten().filter_map(Value::as_str).collect()
 }

@@ -181,8 +181,7 @@ fn schema_node<'a>(schema: &'a Value, value: &Value) -> Node<'a> {
         Value::Object(_) => Node::Object(Shape::Schema(schema)),
         Value::Array(_) => {
             let keys = || -> Vec<KeyField> {
-                let keys = schema.get("x-kubernetes-list-map-keys").and_then(Value::as_array);
-                let names = keys.into_iter().flatten().filter_map(Value::as_str);
+                let names = crate::registry::structural::list_map_keys(schema).into_iter();
                 let default = |name: &str| schema.pointer(&format!("/items/properties/{name}/default")).cloned();
                 names.map(|name| KeyField { name: name.into(), default: default(name) }).collect()
             };
